@@ -1,0 +1,220 @@
+/* fold.c - one word to its index form: NFKC_Casefold plus a few mappings
+ * that NFKC_Casefold leaves alone but a searcher expects to match:
+ *   ’ ʼ ‘  -> '   (country’s == country's, so the English stemmer sees it)
+ *   ё      -> е   (Russian text writes ё as е more often than not)
+ *   Traditional Han -> Simplified (醫學 == 医学), per character via ICU's
+ *                      Traditional-Simplified transliterator, cached
+ *   u.s    -> us  (dotted acronyms)
+ * The word's script is decided here, after folding, so full-width ＡＢＣ
+ * counts as Latin.
+ */
+#include <string.h>
+#include <unicode/unorm2.h>
+#include <unicode/uscript.h>
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+#include <unicode/uchar.h>
+
+#include "../common/mem.h"
+#include "../common/utf8.h"
+#include "internal.h"
+
+enum { HAN_FIRST = 0x3400, HAN_LAST = 0x9FFF };
+
+struct an_folder {
+    const UNormalizer2 *nfkc_cf;  /* owned by ICU, never closed */
+    UTransliterator *t2s;         /* opened on the first Han character */
+    int t2s_failed;
+    uint16_t *t2s_cache;          /* [cp - HAN_FIRST] -> simplified cp, 0 = unknown */
+    UChar *scratch;
+    int32_t scratch_cap;
+};
+
+rc_t fold_open(an_folder **out, err_t *err)
+{
+    *out = NULL;
+    an_folder *f = mem_calloc(1, sizeof *f);
+    if (!f)
+        return err_set(err, RC_NOMEM, "out of memory opening the case folder");
+    UErrorCode st = U_ZERO_ERROR;
+    f->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+    if (U_FAILURE(st)) {
+        mem_free(f);
+        return err_set(err, RC_INTERNAL, "ICU NFKC_Casefold: %s", u_errorName(st));
+    }
+    *out = f;
+    return RC_OK;
+}
+
+void fold_close(an_folder *f)
+{
+    if (!f)
+        return;
+    if (f->t2s)
+        utrans_close(f->t2s);
+    mem_free(f->t2s_cache);
+    mem_free(f->scratch);
+    mem_free(f);
+}
+
+an_script fold_script_of(uint32_t cp)
+{
+    if (cp < 0x80) {
+        if ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')
+            return AN_SCRIPT_LATIN;
+        return AN_SCRIPT_OTHER;
+    }
+    UErrorCode st = U_ZERO_ERROR;
+    UScriptCode sc = uscript_getScript((UChar32)cp, &st);
+    if (U_FAILURE(st))
+        return AN_SCRIPT_OTHER;
+    switch (sc) {
+    case USCRIPT_LATIN: return AN_SCRIPT_LATIN;
+    case USCRIPT_CYRILLIC: return AN_SCRIPT_CYRILLIC;
+    case USCRIPT_HAN: return AN_SCRIPT_HAN;
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA: return AN_SCRIPT_KANA;
+    case USCRIPT_HANGUL: return AN_SCRIPT_HANGUL;
+    case USCRIPT_GREEK: return AN_SCRIPT_GREEK;
+    case USCRIPT_ARABIC: return AN_SCRIPT_ARABIC;
+    default: return AN_SCRIPT_OTHER;
+    }
+}
+
+/* Simplified form of one Han character; cp itself when there is none or the
+ * transliterator is unavailable (then Traditional text still works, it just
+ * does not match Simplified queries). */
+static uint32_t han_simplify(an_folder *f, uint32_t cp)
+{
+    if (cp < HAN_FIRST || cp > HAN_LAST || f->t2s_failed)
+        return cp;
+    if (!f->t2s_cache) {
+        f->t2s_cache = mem_calloc(HAN_LAST - HAN_FIRST + 1, sizeof *f->t2s_cache);
+        UErrorCode st = U_ZERO_ERROR;
+        static const UChar id[] = u"Traditional-Simplified";
+        f->t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        if (!f->t2s_cache || U_FAILURE(st)) {
+            f->t2s_failed = 1;
+            return cp;
+        }
+    }
+    uint16_t *slot = &f->t2s_cache[cp - HAN_FIRST];
+    if (!*slot) {
+        UChar u[8] = {(UChar)cp};
+        int32_t len = 1, limit = 1;
+        UErrorCode st = U_ZERO_ERROR;
+        utrans_transUChars(f->t2s, u, &len, 8, 0, &limit, &st);
+        /* Only one-to-one BMP mappings: a phrase rule could change length. */
+        *slot = (U_SUCCESS(st) && len == 1 && !U16_IS_SURROGATE(u[0])) ? u[0] : (uint16_t)cp;
+    }
+    return *slot;
+}
+
+static uint32_t map_char(an_folder *f, uint32_t cp)
+{
+    switch (cp) {
+    case 0x2019: case 0x2018: case 0x02BC: case 0xFF07:
+        return '\'';
+    case 0x0451:
+        return 0x0435; /* ё -> е */
+    default:
+        return cp >= HAN_FIRST ? han_simplify(f, cp) : cp;
+    }
+}
+
+/* "u.s" -> "us": single ASCII letters separated by dots. */
+static void undot_acronym(buf_t *out)
+{
+    size_t n = out->len;
+    if (n < 3 || !(n & 1))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = out->p[i];
+        if ((i & 1) ? c != '.' : !(c >= 'a' && c <= 'z'))
+            return;
+    }
+    size_t j = 0;
+    for (size_t i = 0; i < n; i += 2)
+        out->p[j++] = out->p[i];
+    memset(out->p + j, 0, n - j);
+    out->len = j;
+}
+
+static an_script fold_ascii(const UChar *u, int32_t n, buf_t *out, rc_t *prc)
+{
+    int letters = 0;
+    buf_reserve(out, (size_t)n, prc);
+    if (*prc != RC_OK)
+        return AN_SCRIPT_OTHER;
+    for (int32_t i = 0; i < n; i++) {
+        unsigned c = u[i];
+        if (c >= 'A' && c <= 'Z')
+            c += 32;
+        if (c >= 'a' && c <= 'z')
+            letters = 1;
+        out->p[out->len++] = (unsigned char)c;
+    }
+    return letters ? AN_SCRIPT_LATIN : AN_SCRIPT_NUMBER;
+}
+
+static rc_t normalize(an_folder *f, const UChar *u, int32_t n, int32_t *out_n, err_t *err)
+{
+    for (;;) {
+        UErrorCode st = U_ZERO_ERROR;
+        int32_t len = unorm2_normalize(f->nfkc_cf, u, n, f->scratch, f->scratch_cap, &st);
+        if (st == U_BUFFER_OVERFLOW_ERROR) {
+            int32_t cap = len + 16;
+            UChar *p = mem_realloc(f->scratch, (size_t)cap * sizeof *p);
+            if (!p)
+                return err_set(err, RC_NOMEM, "out of memory folding a word");
+            f->scratch = p;
+            f->scratch_cap = cap;
+            continue;
+        }
+        if (U_FAILURE(st))
+            return err_set(err, RC_INTERNAL, "ICU normalization: %s", u_errorName(st));
+        *out_n = len;
+        return RC_OK;
+    }
+}
+
+rc_t fold_word(an_folder *f, const UChar *u, int32_t n, buf_t *out, an_script *script, err_t *err)
+{
+    rc_t rc = RC_OK;
+    buf_reset(out);
+    int ascii = 1;
+    for (int32_t i = 0; i < n && ascii; i++)
+        ascii = u[i] < 0x80;
+    if (ascii) {
+        *script = fold_ascii(u, n, out, &rc);
+        if (*script == AN_SCRIPT_LATIN)
+            undot_acronym(out);
+        return rc == RC_OK ? RC_OK : err_set(err, rc, "out of memory folding a word");
+    }
+    int32_t len = 0;
+    rc = normalize(f, u, n, &len, err);
+    if (rc != RC_OK)
+        return rc;
+    an_script sc = AN_SCRIPT_OTHER;
+    int digits = 0;
+    buf_reserve(out, (size_t)len * 3, &rc);
+    for (int32_t i = 0; i < len && rc == RC_OK;) {
+        UChar32 cp;
+        U16_NEXT(f->scratch, i, len, cp);
+        uint32_t m = map_char(f, (uint32_t)cp);
+        if (sc == AN_SCRIPT_OTHER) {
+            sc = fold_script_of(m);
+            digits |= u_isdigit((UChar32)m);
+        }
+        unsigned char enc[4];
+        buf_append(out, enc, utf8_encode(m, enc), &rc);
+    }
+    if (rc != RC_OK)
+        return err_set(err, rc, "out of memory folding a word");
+    if (sc == AN_SCRIPT_OTHER && digits)
+        sc = AN_SCRIPT_NUMBER;
+    *script = sc;
+    if (sc == AN_SCRIPT_LATIN)
+        undot_acronym(out);
+    return RC_OK;
+}

@@ -1,0 +1,73 @@
+/* mem.c - allocation wrapper with optional fault injection (see mem.h). */
+#include "mem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The only mutable globals in the code base: test hooks, off by default. */
+static long fail_budget = -1;
+static long fail_refused;
+
+static int should_fail(void)
+{
+    if (fail_budget < 0)
+        return 0;
+    if (fail_budget == 0) {
+        fail_refused++;
+        return 1;
+    }
+    fail_budget--;
+    return 0;
+}
+
+void *mem_alloc(size_t n)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(n ? n : 1);
+}
+
+void *mem_calloc(size_t count, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(count ? count : 1, size ? size : 1);
+}
+
+void *mem_realloc(void *p, size_t n)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(p, n ? n : 1);
+}
+
+void mem_free(void *p)
+{
+    free(p);
+}
+
+char *mem_strndup(const char *s, size_t len)
+{
+    char *d = mem_alloc(len + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, len);
+    d[len] = '\0';
+    return d;
+}
+
+void mem_fail_after(long n)
+{
+    fail_budget = n;
+    fail_refused = 0;
+}
+
+void mem_fail_reset(void)
+{
+    fail_budget = -1;
+}
+
+long mem_fail_count(void)
+{
+    return fail_refused;
+}

@@ -1,0 +1,29 @@
+/* mem.h - the one allocation wrapper every module uses.
+ *
+ * All heap allocation goes through mem_alloc/mem_calloc/mem_realloc/mem_free
+ * so that a test can make the Nth allocation fail (mem_fail_after) and check
+ * that every caller turns it into RC_NOMEM instead of crashing.  The wrappers
+ * return NULL on failure exactly like their libc counterparts; they never
+ * abort.
+ */
+#ifndef COMMON_MEM_H
+#define COMMON_MEM_H
+
+#include <stddef.h>
+
+void *mem_alloc(size_t n);
+void *mem_calloc(size_t count, size_t size);
+void *mem_realloc(void *p, size_t n);
+void mem_free(void *p);
+/* A copy of s[0..len) plus a terminating NUL; NULL on allocation failure. */
+char *mem_strndup(const char *s, size_t len);
+
+/* Fault injection for tests: after n more successful allocations every
+ * allocation fails, until mem_fail_reset().  n < 0 disables injection.
+ * Process-wide on purpose: only single-threaded tests use it. */
+void mem_fail_after(long n);
+void mem_fail_reset(void);
+/* Number of allocations refused since the last reset. */
+long mem_fail_count(void);
+
+#endif

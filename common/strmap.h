@@ -1,0 +1,40 @@
+/* strmap.h - hash map from byte strings to 64-bit values (open addressing,
+ * XXH3).  The map copies keys into its own arena, so callers can pass
+ * transient strings.  Used for batch term tables, per-document term tables
+ * and id sets.  strmap_clear() keeps the allocation for the next document.
+ */
+#ifndef COMMON_STRMAP_H
+#define COMMON_STRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "rc.h"
+
+typedef struct {
+    const char *key;   /* NUL-terminated copy owned by the map */
+    uint32_t len;
+    uint32_t hash;
+    uint64_t value;
+} strmap_slot;
+
+typedef struct {
+    strmap_slot *slots;  /* key == NULL: empty */
+    size_t cap;          /* power of two */
+    size_t n;
+    arena_t keys;
+} strmap;
+
+void strmap_init(strmap *m);
+void strmap_free(strmap *m);
+void strmap_clear(strmap *m);
+/* Slot of key, or NULL. */
+strmap_slot *strmap_get(const strmap *m, const char *key, size_t len);
+/* Slot of key, inserting it with value 0 if absent (*added = 1 then).
+ * NULL on allocation failure. */
+strmap_slot *strmap_put(strmap *m, const char *key, size_t len, int *added);
+
+/* Iteration: for (size_t i = 0; i < m->cap; i++) if (m->slots[i].key) ... */
+
+#endif

@@ -1,0 +1,302 @@
+/* reader.c - the corpus reader's state machine: walk paths, open each file
+ * as JSON Lines or as a plain-text item, hand out one document at a time,
+ * skip (with a message) what cannot be used.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../common/mem.h"
+#include "internal.h"
+
+struct cp_reader {
+    cp_options opt;
+    cp_walk *walk;
+    cp_lines *lines;        /* open JSON Lines file, or NULL */
+    const char *path;       /* current file (owned by walk) */
+    void *tokener;
+    arena_t arena;
+    buf_t raw;              /* whole text file */
+    cp_stats stats;
+};
+
+static const char *const skip_names[CP_SKIP__COUNT] = {
+    [CP_SKIP_BROKEN_JSON] = "broken-json", [CP_SKIP_NO_ID] = "no-id",
+    [CP_SKIP_NO_TEXT] = "empty",           [CP_SKIP_TOO_BIG] = "too-big",
+    [CP_SKIP_BINARY] = "binary",           [CP_SKIP_UNREADABLE] = "unreadable",
+};
+
+const char *cp_skip_name(cp_skip why)
+{
+    return (unsigned)why < CP_SKIP__COUNT ? skip_names[why] : "?";
+}
+
+rc_t cp_open(const char *const *paths, size_t n, const cp_options *opt, cp_reader **out,
+             err_t *err)
+{
+    *out = NULL;
+    cp_reader *rd = mem_calloc(1, sizeof *rd);
+    if (!rd)
+        return err_set(err, RC_NOMEM, "out of memory opening the corpus reader");
+    if (opt)
+        rd->opt = *opt;
+    if (!rd->opt.max_doc_bytes)
+        rd->opt.max_doc_bytes = CP_DEFAULT_MAX_DOC_BYTES;
+    arena_init(&rd->arena, 256 * 1024);
+    buf_init(&rd->raw);
+    rd->tokener = jsonl_tokener_new();
+    if (!rd->tokener || walk_open(paths, n, &rd->walk) != RC_OK) {
+        cp_close(rd);
+        return err_set(err, RC_NOMEM, "out of memory opening the corpus reader");
+    }
+    *out = rd;
+    return RC_OK;
+}
+
+void cp_close(cp_reader *rd)
+{
+    if (!rd)
+        return;
+    lines_close(rd->lines);
+    walk_close(rd->walk);
+    jsonl_tokener_free(rd->tokener);
+    arena_free(&rd->arena);
+    buf_free(&rd->raw);
+    mem_free(rd);
+}
+
+const cp_stats *cp_get_stats(const cp_reader *rd)
+{
+    return &rd->stats;
+}
+
+static void warn(cp_reader *rd, const char *msg)
+{
+    if (rd->opt.warn)
+        rd->opt.warn(rd->opt.warn_ctx, msg);
+}
+
+static void skip(cp_reader *rd, cp_skip why, const err_t *e)
+{
+    rd->stats.n_skipped[why]++;
+    warn(rd, e->msg);
+}
+
+static int is_jsonl_name(const char *path)
+{
+    static const char *const suffixes[] = {".jsonl", ".ndjson", ".json", ".jsonl.zst",
+                                           ".ndjson.zst", ".json.zst", ".zst"};
+    if (!strcmp(path, "-"))
+        return 1;
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+        size_t m = strlen(suffixes[i]);
+        if (n >= m && !strcmp(path + n - m, suffixes[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Binary: NUL bytes or many control characters in the first 64 KB. */
+static int looks_binary(const unsigned char *p, size_t len)
+{
+    size_t n = len < 65536 ? len : 65536, ctrl = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == 0)
+            return 1;
+        if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' && p[i] != '\f' &&
+            p[i] != '\v' && p[i] != 0x1b)
+            ctrl++;
+    }
+    return ctrl * 20 > n;
+}
+
+/* Fill in what every document gets: default id, guessed language, counts. */
+static void finish_doc(cp_reader *rd, cp_doc *doc, const char *file, size_t line)
+{
+    doc->file = file;
+    doc->line = line;
+    if (!doc->charset)
+        doc->charset = "";
+    if (!doc->repair)
+        doc->repair = "";
+    if (!doc->lang[0]) {
+        const char *g = lang_guess(doc->text_len ? doc->text : doc->title,
+                                   doc->text_len ? doc->text_len : doc->title_len);
+        if (g[0]) {
+            doc->lang = g;
+            doc->flags |= CP_DOC_LANG_GUESSED;
+            rd->stats.n_lang_guessed++;
+        }
+    }
+    if (doc->flags & CP_DOC_INVALID_UTF8)
+        rd->stats.n_invalid_utf8++;
+    if (doc->flags & CP_DOC_CONVERTED)
+        rd->stats.n_converted++;
+    if (doc->flags & CP_DOC_REPAIRED)
+        rd->stats.n_repaired++;
+    rd->stats.n_docs++;
+}
+
+/* Read a whole text file; RC_BADINPUT (with *why) when it cannot be used. */
+static rc_t read_text_file(cp_reader *rd, const char *path, cp_doc *doc, cp_skip *why, err_t *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *why = CP_SKIP_UNREADABLE;
+        return err_set(err, RC_BADINPUT, "%s: %s, skipped", path, strerror(errno));
+    }
+    buf_reset(&rd->raw);
+    rc_t rc = RC_OK;
+    unsigned char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (rd->raw.len + n > rd->opt.max_doc_bytes) {
+            fclose(f);
+            *why = CP_SKIP_TOO_BIG;
+            return err_set(err, RC_BADINPUT, "%s: document larger than %zu bytes (--max-doc-size), skipped",
+                           path, rd->opt.max_doc_bytes);
+        }
+        buf_append(&rd->raw, chunk, n, &rc);
+        if (rc != RC_OK) {
+            fclose(f);
+            return err_set(err, rc, "out of memory reading %s", path);
+        }
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    if (read_error) {
+        *why = CP_SKIP_UNREADABLE;
+        return err_set(err, RC_BADINPUT, "%s: read error, skipped", path);
+    }
+    if (looks_binary(rd->raw.p, rd->raw.len)) {
+        *why = CP_SKIP_BINARY;
+        return err_set(err, RC_BADINPUT, "%s: binary file, skipped", path);
+    }
+    const char *bytes = buf_cstr(&rd->raw);
+    size_t len = rd->raw.len;
+    if (len >= 3 && !memcmp(bytes, "\xEF\xBB\xBF", 3)) {
+        bytes += 3;
+        len -= 3;
+    }
+    clean_ctx cc = {.file = path, .line = 1, .warn = rd->opt.warn, .warn_ctx = rd->opt.warn_ctx};
+    size_t clean_len, n_bad;
+    char *clean = clean_utf8(&rd->arena, bytes, len, &cc, &clean_len, &n_bad);
+    if (!clean)
+        return err_set(err, RC_NOMEM, "out of memory reading %s", path);
+    parse_ctx pc = {.arena = &rd->arena, .file = path, .line = 1,
+                    .max_doc_bytes = rd->opt.max_doc_bytes, .warn = rd->opt.warn,
+                    .warn_ctx = rd->opt.warn_ctx};
+    rc = textfile_parse(&pc, clean, clean_len, doc, why, err);
+    if (rc != RC_OK)
+        return rc;
+    doc->id = arena_strndup(&rd->arena, path, strlen(path));
+    if (!doc->id)
+        return err_set(err, RC_NOMEM, "out of memory reading %s", path);
+    if (n_bad)
+        doc->flags |= CP_DOC_INVALID_UTF8;
+    return RC_OK;
+}
+
+/* Next record of the open JSON Lines file: RC_OK, RC_BADINPUT (skipped),
+ * RC_NOTFOUND (end of file) or a fatal code. */
+static rc_t next_json(cp_reader *rd, cp_doc *doc, cp_skip *why, err_t *err)
+{
+    for (;;) {
+        const char *line;
+        size_t len;
+        int too_long;
+        rc_t rc = lines_next(rd->lines, rd->opt.max_doc_bytes, &line, &len, &too_long, err);
+        if (rc != RC_OK)
+            return rc;
+        size_t lineno = lines_lineno(rd->lines);
+        if (too_long) {
+            rd->stats.n_read++;
+            *why = CP_SKIP_TOO_BIG;
+            return err_set(err, RC_BADINPUT, "%s:%zu: record of %zu bytes is larger than %zu (--max-doc-size), skipped",
+                           rd->path, lineno, len, rd->opt.max_doc_bytes);
+        }
+        size_t i = 0;
+        while (i < len && (line[i] == ' ' || line[i] == '\t'))
+            i++;
+        if (i == len)
+            continue; /* blank lines are allowed */
+        rd->stats.n_read++;
+        clean_ctx cc = {.file = rd->path, .line = lineno, .warn = rd->opt.warn,
+                        .warn_ctx = rd->opt.warn_ctx};
+        size_t clean_len, n_bad;
+        char *clean = clean_utf8(&rd->arena, line, len, &cc, &clean_len, &n_bad);
+        if (!clean)
+            return err_set(err, RC_NOMEM, "out of memory reading %s", rd->path);
+        parse_ctx pc = {.arena = &rd->arena, .file = rd->path, .line = lineno,
+                        .max_doc_bytes = rd->opt.max_doc_bytes, .warn = rd->opt.warn,
+                        .warn_ctx = rd->opt.warn_ctx};
+        rc = jsonl_parse(&pc, rd->tokener, clean, clean_len, doc, why, err);
+        if (rc == RC_OK && n_bad)
+            doc->flags |= CP_DOC_INVALID_UTF8;
+        return rc;
+    }
+}
+
+rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err)
+{
+    for (;;) {
+        arena_reset(&rd->arena);
+        err_t e;
+        err_clear(&e);
+        cp_skip why = CP_SKIP_UNREADABLE;
+        rc_t rc;
+        if (rd->lines) {
+            rc = next_json(rd, doc, &why, &e);
+            if (rc == RC_OK) {
+                finish_doc(rd, doc, rd->path, lines_lineno(rd->lines));
+                return RC_OK;
+            }
+            if (rc == RC_BADINPUT) {
+                skip(rd, why, &e);
+                continue;
+            }
+            lines_close(rd->lines);
+            rd->lines = NULL;
+            if (rc == RC_NOTFOUND)
+                continue;
+            if (rc == RC_NOMEM)
+                return err_set(err, rc, "%s", e.msg);
+            /* A read error ends this file, not the run. */
+            rd->stats.n_skipped[CP_SKIP_UNREADABLE]++;
+            warn(rd, e.msg);
+            continue;
+        }
+        const char *path;
+        size_t n_bad_paths = 0;
+        rc = walk_next(rd->walk, &path, rd->opt.warn, rd->opt.warn_ctx, &n_bad_paths);
+        rd->stats.n_skipped[CP_SKIP_UNREADABLE] += n_bad_paths;
+        rd->stats.n_read += n_bad_paths;
+        if (rc == RC_NOTFOUND)
+            return RC_NOTFOUND;
+        if (rc != RC_OK)
+            return err_set(err, rc, "out of memory walking the input paths");
+        rd->path = path;
+        rd->stats.n_files++;
+        if (is_jsonl_name(path)) {
+            rc = lines_open(path, &rd->lines, &e);
+            if (rc == RC_NOMEM)
+                return err_set(err, rc, "%s", e.msg);
+            if (rc != RC_OK) {
+                rd->stats.n_read++;
+                skip(rd, CP_SKIP_UNREADABLE, &e);
+            }
+            continue;
+        }
+        rd->stats.n_read++;
+        rc = read_text_file(rd, path, doc, &why, &e);
+        if (rc == RC_OK) {
+            finish_doc(rd, doc, path, 1);
+            return RC_OK;
+        }
+        if (rc != RC_BADINPUT)
+            return err_set(err, rc, "%s", e.msg);
+        skip(rd, why, &e);
+    }
+}

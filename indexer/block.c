@@ -1,0 +1,199 @@
+/* block.c - encoding and decoding of one postings block (format.h,
+ * "postings").  Decoding never trusts a length: every varint read is bounded
+ * by the value's end and every count is checked against what is left. */
+#include <string.h>
+
+#include "internal.h"
+
+void blk_enc_init(blk_enc *e)
+{
+    memset(e, 0, sizeof *e);
+    buf_init(&e->docs);
+    buf_init(&e->pos);
+}
+
+void blk_enc_free(blk_enc *e)
+{
+    buf_free(&e->docs);
+    buf_free(&e->pos);
+}
+
+void blk_enc_reset(blk_enc *e)
+{
+    e->first = e->last = e->n = e->max_tf = 0;
+    e->min_len = UINT32_MAX;
+    buf_reset(&e->docs);
+    buf_reset(&e->pos);
+}
+
+int blk_enc_fits(const blk_enc *e, size_t pos_bytes)
+{
+    if (e->n == 0)
+        return 1;
+    if (e->n >= IX_BLOCK_DOCS)
+        return 0;
+    return e->docs.len + e->pos.len + pos_bytes + 2 * VARINT_MAX + 32 <= IX_BLOCK_BYTES;
+}
+
+void blk_enc_add(blk_enc *e, uint32_t docid, uint32_t tf, const unsigned char *pos,
+                 size_t pos_bytes, uint32_t doclen, rc_t *prc)
+{
+    if (e->n == 0) {
+        e->first = docid;
+        e->min_len = UINT32_MAX;
+        buf_append_varint(&e->docs, 0, prc);
+    } else {
+        buf_append_varint(&e->docs, docid - e->last, prc);
+    }
+    buf_append_varint(&e->docs, tf, prc);
+    buf_append(&e->pos, pos, pos_bytes, prc);
+    e->last = docid;
+    e->n++;
+    if (tf > e->max_tf)
+        e->max_tf = tf;
+    if (doclen < e->min_len)
+        e->min_len = doclen;
+}
+
+void blk_enc_value(const blk_enc *e, buf_t *out, rc_t *prc)
+{
+    buf_reset(out);
+    size_t start = val_start(out, IX_TAG_BLOCK, prc);
+    buf_append_varint(out, e->n, prc);
+    buf_append_varint(out, e->last - e->first, prc);
+    buf_append_varint(out, e->max_tf, prc);
+    buf_append_varint(out, e->min_len == UINT32_MAX ? 0 : e->min_len, prc);
+    buf_append_varint(out, e->pos.len, prc);
+    buf_append(out, e->docs.p, e->docs.len, prc);
+    buf_append(out, e->pos.p, e->pos.len, prc);
+    if (*prc == RC_OK)
+        val_seal(out, start);
+}
+
+rc_t blk_parse(uint32_t first, const void *val, size_t len, blk_view *v, err_t *err)
+{
+    const unsigned char *p, *end;
+    size_t body_len;
+    rc_t rc = val_open(val, len, IX_TAG_BLOCK, "postings block", &p, &body_len, err);
+    if (rc != RC_OK)
+        return rc;
+    end = p + body_len;
+    uint32_t last_delta, pos_bytes;
+    if (!varint_get32(&p, end, &v->n) || !varint_get32(&p, end, &last_delta) ||
+        !varint_get32(&p, end, &v->max_tf) || !varint_get32(&p, end, &v->min_len) ||
+        !varint_get32(&p, end, &pos_bytes))
+        return RC_CORRUPT_AT(err, "postings block header truncated");
+    if (v->n == 0 || v->n > IX_BLOCK_DOCS || pos_bytes > (size_t)(end - p) ||
+        last_delta > UINT32_MAX - first)
+        return RC_CORRUPT_AT(err, "postings block header out of range");
+    v->first = first;
+    v->last = first + last_delta;
+    v->docs = p;
+    v->docs_end = end - pos_bytes;
+    v->pos = v->docs_end;
+    v->pos_end = end;
+    return RC_OK;
+}
+
+rc_t blk_decode(const blk_view *v, uint32_t *docids, uint32_t *tfs, err_t *err)
+{
+    const unsigned char *p = v->docs;
+    uint32_t d = v->first;
+    for (uint32_t i = 0; i < v->n; i++) {
+        uint32_t delta, tf;
+        if (!varint_get32(&p, v->docs_end, &delta) || !varint_get32(&p, v->docs_end, &tf))
+            return RC_CORRUPT_AT(err, "postings block truncated");
+        if ((i == 0) != (delta == 0) || delta > UINT32_MAX - d || tf == 0)
+            return RC_CORRUPT_AT(err, "postings block docids out of order");
+        d += delta;
+        docids[i] = d;
+        tfs[i] = tf;
+    }
+    if (d != v->last || p != v->docs_end)
+        return RC_CORRUPT_AT(err, "postings block does not match its header");
+    return RC_OK;
+}
+
+rc_t blk_pos_offsets(const blk_view *v, const uint32_t *tfs, uint32_t *offsets, err_t *err)
+{
+    const unsigned char *p = v->pos;
+    for (uint32_t i = 0; i < v->n; i++) {
+        offsets[i] = (uint32_t)(p - v->pos);
+        for (uint32_t j = 0; j < tfs[i]; j++) {
+            /* Skip one varint without decoding it. */
+            while (p < v->pos_end && (*p & 0x80))
+                p++;
+            if (p >= v->pos_end)
+                return RC_CORRUPT_AT(err, "positions section truncated");
+            p++;
+        }
+    }
+    offsets[v->n] = (uint32_t)(p - v->pos);
+    if (p != v->pos_end)
+        return RC_CORRUPT_AT(err, "positions section has trailing bytes");
+    return RC_OK;
+}
+
+rc_t blk_decode_positions(const unsigned char *p, const unsigned char *end, uint32_t tf,
+                          uint32_t *out, err_t *err)
+{
+    uint32_t at = 0;
+    for (uint32_t j = 0; j < tf; j++) {
+        uint32_t delta;
+        if (!varint_get32(&p, end, &delta) || delta > UINT32_MAX - at)
+            return RC_CORRUPT_AT(err, "positions truncated");
+        at = j == 0 ? delta : at + delta;
+        out[j] = at;
+    }
+    return RC_OK;
+}
+
+size_t blk_key(unsigned char *dst, const char *term, size_t len, uint32_t docid)
+{
+    memcpy(dst, term, len);
+    dst[len] = 0;
+    u32be_put(dst + len + 1, docid);
+    return len + 5;
+}
+
+int blk_key_split(const MDB_val *k, const char **term, size_t *len, uint32_t *docid)
+{
+    if (k->mv_size < 6)
+        return 0;
+    const unsigned char *p = k->mv_data;
+    size_t tl = k->mv_size - 5;
+    if (p[tl] != 0)
+        return 0;
+    *term = (const char *)p;
+    *len = tl;
+    *docid = u32be_get(p + tl + 1);
+    return 1;
+}
+
+/* Position the cursor on the block of term that contains docid (the last
+ * block starting at or before it). 0 when there is none. */
+int blk_seek(MDB_cursor *c, const char *term, size_t len, uint32_t docid, MDB_val *k,
+                      MDB_val *v, uint32_t *first, int *mdb_rc)
+{
+    unsigned char kb[IX_TERM_MAX + 8];
+    MDB_val want = {blk_key(kb, term, len, docid), kb};
+    *k = want;
+    int r = mdb_cursor_get(c, k, v, MDB_SET_RANGE);
+    if (r == 0 && k->mv_size == want.mv_size && !memcmp(k->mv_data, want.mv_data, want.mv_size)) {
+        *first = docid;
+        return 1;
+    }
+    if (r == MDB_NOTFOUND)
+        r = mdb_cursor_get(c, k, v, MDB_LAST);
+    else if (r == 0)
+        r = mdb_cursor_get(c, k, v, MDB_PREV);
+    *mdb_rc = r == MDB_NOTFOUND ? 0 : r;
+    if (r)
+        return 0;
+    const char *t;
+    size_t tl;
+    if (!blk_key_split(k, &t, &tl, first) || tl != len || memcmp(t, term, len))
+        return 0;
+    return 1;
+}
+

@@ -1,0 +1,208 @@
+/* iter.c - postings iterator: walks the blocks of one term in docid order.
+ * A block is decoded (docids and tfs) when the iterator enters it; positions
+ * only when asked for.  skip_to() seeks the block that can hold the target
+ * with one B-tree lookup, so an AND over a rare and a common term never
+ * decodes the common term's blocks in between. */
+#include <string.h>
+
+#include "../common/mem.h"
+#include "internal.h"
+
+struct ix_iter {
+    ix_reader *r;
+    MDB_cursor *cur;
+    char term[IX_TERM_MAX + 1];
+    size_t len;
+    ix_term_info ti;
+    blk_view view;
+    uint32_t docids[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS], offs[IX_BLOCK_DOCS + 1];
+    int offs_ok;
+    uint32_t i;
+    int started, eof;
+    uint32_t *pos;
+    size_t pos_cap;
+};
+
+rc_t ix_iter_open(ix_reader *r, const char *term, size_t len, ix_iter **out, err_t *err)
+{
+    *out = NULL;
+    ix_term_info ti;
+    rc_t rc = ix_term_get(r, term, len, &ti, err);
+    if (rc != RC_OK)
+        return rc;
+    ix_iter *it = mem_calloc(1, sizeof *it);
+    if (!it)
+        return err_set(err, RC_NOMEM, "out of memory");
+    it->r = r;
+    memcpy(it->term, term, len);
+    it->len = len;
+    it->ti = ti;
+    int m = mdb_cursor_open(ix_reader_txn(r), ix_reader_env(r)->postings, &it->cur);
+    if (m) {
+        mem_free(it);
+        return env_err(err, m, "reading postings");
+    }
+    *out = it;
+    return RC_OK;
+}
+
+void ix_iter_close(ix_iter *it)
+{
+    if (!it)
+        return;
+    mdb_cursor_close(it->cur);
+    mem_free(it->pos);
+    mem_free(it);
+}
+
+static rc_t enter_block(ix_iter *it, const MDB_val *v, uint32_t first, err_t *err)
+{
+    rc_t rc = blk_parse(first, v->mv_data, v->mv_size, &it->view, err);
+    if (rc == RC_OK)
+        rc = blk_decode(&it->view, it->docids, it->tfs, err);
+    it->offs_ok = 0;
+    it->i = 0;
+    return rc;
+}
+
+/* Cursor's current key: does it belong to our term? */
+static int our_key(const ix_iter *it, const MDB_val *k, uint32_t *first)
+{
+    const char *t;
+    size_t tl;
+    return blk_key_split(k, &t, &tl, first) && tl == it->len && !memcmp(t, it->term, tl);
+}
+
+static rc_t next_block(ix_iter *it, MDB_cursor_op op, err_t *err)
+{
+    MDB_val k, v;
+    unsigned char kb[IX_TERM_MAX + 8];
+    if (op == MDB_SET_RANGE) {
+        k.mv_size = blk_key(kb, it->term, it->len, 0);
+        k.mv_data = kb;
+    }
+    int m = mdb_cursor_get(it->cur, &k, &v, op);
+    uint32_t first;
+    if (m == MDB_NOTFOUND || (m == 0 && !our_key(it, &k, &first))) {
+        it->eof = 1;
+        return RC_OK;
+    }
+    if (m)
+        return env_err(err, m, "reading postings");
+    return enter_block(it, &v, first, err);
+}
+
+rc_t ix_iter_next(ix_iter *it, err_t *err)
+{
+    if (it->eof)
+        return RC_OK;
+    if (!it->started) {
+        it->started = 1;
+        return next_block(it, MDB_SET_RANGE, err);
+    }
+    if (++it->i < it->view.n)
+        return RC_OK;
+    return next_block(it, MDB_NEXT, err);
+}
+
+rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err)
+{
+    if (it->eof)
+        return RC_OK;
+    if (!it->started || docid > it->view.last) {
+        it->started = 1;
+        MDB_val k, v;
+        uint32_t first;
+        int m = 0;
+        if (!blk_seek(it->cur, it->term, it->len, docid, &k, &v, &first, &m)) {
+            if (m)
+                return env_err(err, m, "reading postings");
+            /* docid lies before the first block: start at the beginning. */
+            rc_t rc = next_block(it, MDB_SET_RANGE, err);
+            if (rc != RC_OK || it->eof)
+                return rc;
+        } else {
+            rc_t rc = enter_block(it, &v, first, err);
+            if (rc != RC_OK)
+                return rc;
+        }
+        if (docid > it->view.last) {
+            rc_t rc = next_block(it, MDB_NEXT, err);
+            if (rc != RC_OK || it->eof)
+                return rc;
+        }
+    }
+    /* Within the block: binary search from the current entry. */
+    uint32_t lo = it->i, hi = it->view.n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (it->docids[mid] < docid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    it->i = lo;
+    if (lo == it->view.n)
+        return next_block(it, MDB_NEXT, err);
+    return RC_OK;
+}
+
+int ix_iter_eof(const ix_iter *it)
+{
+    return it->eof;
+}
+
+uint32_t ix_iter_docid(const ix_iter *it)
+{
+    return it->docids[it->i];
+}
+
+uint32_t ix_iter_tf(const ix_iter *it)
+{
+    return it->tfs[it->i];
+}
+
+rc_t ix_iter_positions(ix_iter *it, const uint32_t **pos, uint32_t *n, err_t *err)
+{
+    if (!it->offs_ok) {
+        rc_t rc = blk_pos_offsets(&it->view, it->tfs, it->offs, err);
+        if (rc != RC_OK)
+            return rc;
+        it->offs_ok = 1;
+    }
+    uint32_t tf = it->tfs[it->i];
+    if (tf > it->pos_cap) {
+        uint32_t *p = mem_realloc(it->pos, tf * sizeof *p);
+        if (!p)
+            return err_set(err, RC_NOMEM, "out of memory reading positions");
+        it->pos = p;
+        it->pos_cap = tf;
+    }
+    rc_t rc = blk_decode_positions(it->view.pos + it->offs[it->i], it->view.pos + it->offs[it->i + 1],
+                                   tf, it->pos, err);
+    if (rc != RC_OK)
+        return rc;
+    *pos = it->pos;
+    *n = tf;
+    return RC_OK;
+}
+
+uint32_t ix_iter_block_max_tf(const ix_iter *it)
+{
+    return it->view.max_tf;
+}
+
+uint32_t ix_iter_block_min_len(const ix_iter *it)
+{
+    return it->view.min_len;
+}
+
+uint32_t ix_iter_block_last(const ix_iter *it)
+{
+    return it->view.last;
+}
+
+const ix_term_info *ix_iter_term_info(const ix_iter *it)
+{
+    return &it->ti;
+}

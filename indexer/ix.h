@@ -1,0 +1,200 @@
+/* ix.h - the index: documents in, postings in LMDB out; and the read side
+ * that the searcher uses.  The on-disk layout is described in format.h.
+ *
+ * Writer lifecycle (one writer per index, enforced with a lock file):
+ *
+ *   ix_writer *w;
+ *   ix_writer_open(dir, &opt, &w, &err);     // takes DIR/write.lock
+ *   ix_writer_add(w, &doc, &outcome, &err);  // repeat; buffered in memory
+ *   ix_writer_delete(w, id, &found, &err);   // optional
+ *   ix_writer_commit(w, &err);               // ONE LMDB write transaction
+ *   ix_writer_close(w);                      // without commit = nothing changes
+ *
+ * Nothing reaches the index before ix_writer_commit(): a run that dies
+ * (kill -9, a crash, a full disk) leaves the previous generation as it was.
+ * The writer keeps a sticky error: after a failure every call returns it
+ * and commit refuses.  MDB_MAP_FULL is handled inside commit (abort, double
+ * the map, replay the buffered batch), never by the caller.
+ *
+ * Reader lifecycle (any number of processes, never blocked by the writer):
+ *
+ *   ix_reader *r;  ix_reader_open(dir, &r, &err);
+ *   ix_reader_begin(r, &err);     // a snapshot: one short read transaction
+ *   ... ix_reader_stats / ix_term_get / ix_iter_* / ix_doc_* ...
+ *   ix_reader_end(r);             // release the snapshot (keep it short)
+ *   ix_reader_close(r);
+ *
+ * Everything a reader function lends (strings, positions) lives until
+ * ix_reader_end() unless it says otherwise.
+ */
+#ifndef INDEXER_IX_H
+#define INDEXER_IX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../analyzers/an.h"
+#include "../common/buf.h"
+#include "../common/rc.h"
+#include "format.h"
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *id, *title, *text, *date, *lang, *source;
+    size_t title_len, text_len;
+    unsigned flags;          /* CP_DOC_* (recorded, not interpreted) */
+    int title_in_text;       /* the title repeats the start of text: index text only */
+    const char *charset;     /* may be NULL */
+    const char *repair;      /* may be NULL */
+    const char *file;        /* where it came from; may be NULL */
+} ix_doc;
+
+typedef enum {
+    IX_ADDED = 0,      /* new id */
+    IX_REPLACED,       /* id existed with other content: replaced */
+    IX_UNCHANGED,      /* id existed with the same content: nothing to do */
+} ix_outcome;
+
+typedef struct {
+    an_config analyzer;        /* used for a new index; an existing one keeps its own */
+    int rebuild;               /* 1: start a new empty generation */
+    double lock_timeout;       /* seconds to wait for another writer; <0 = forever */
+    size_t batch_bytes;        /* memory for buffered postings before spilling; 0 = default */
+    size_t map_size;           /* initial LMDB map size; 0 = default */
+} ix_writer_options;
+
+typedef struct {
+    size_t added, replaced, unchanged, deleted;
+    uint64_t generation;
+} ix_run_stats;
+
+typedef struct ix_writer ix_writer;
+
+ix_writer_options ix_writer_options_default(void);
+
+/* Open (creating if needed) the index at dir for writing.  Waits up to
+ * opt->lock_timeout for another writer.  Returns RC_OK (*out owns the
+ * writer), RC_BUSY (another writer kept the lock), RC_IO (dir unusable, not
+ * an index), RC_CORRUPT, RC_BADINPUT (index of another format version),
+ * RC_NOMEM. */
+rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **out, err_t *err);
+/* Buffer one document.  Its strings must be valid UTF-8 (the corpus reader
+ * guarantees it).  A document whose id is already indexed replaces it (last
+ * one wins), unless its content is unchanged.  RC_BADINPUT for an id that is
+ * empty or longer than IX_ID_MAX (the document is not added, the writer
+ * stays usable); RC_NOMEM is sticky. */
+rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err);
+/* Delete by external id; *found = 0 when there is no such document. */
+rc_t ix_writer_delete(ix_writer *w, const char *id, int *found, err_t *err);
+/* Mark every indexed document that was not added in this run for deletion
+ * (--prune).  *n receives how many. */
+rc_t ix_writer_prune_unseen(ix_writer *w, size_t *n, err_t *err);
+/* Write everything in one transaction.  RC_OK, RC_FULL (disk full: nothing
+ * changed), RC_IO, RC_NOMEM.  After commit the writer can only be closed. */
+rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err);
+void ix_writer_close(ix_writer *w);
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+    uint64_t n_docs;        /* live documents */
+    uint64_t total_len;     /* sum of their lengths */
+    double avg_len;         /* total_len / n_docs (0 when empty) */
+    uint32_t max_docid;     /* docids are < max_docid + 1 */
+    uint64_t generation;
+    uint64_t last_run;      /* Unix seconds */
+    uint64_t n_terms;
+} ix_stats;
+
+typedef struct {
+    uint32_t df;
+    uint64_t cf;
+    uint32_t n_blocks;
+} ix_term_info;
+
+typedef struct {
+    uint32_t docid;
+    uint32_t len;           /* tokens */
+    uint32_t title_end;     /* positions below this are in the title */
+    unsigned flags;
+    uint64_t hash;
+    const char *id, *title, *date, *lang, *source, *charset, *repair, *file;
+    size_t id_len, title_len, date_len, lang_len, source_len, charset_len, repair_len, file_len;
+} ix_docinfo;
+
+typedef struct ix_reader ix_reader;
+typedef struct ix_iter ix_iter;
+
+/* Open the index at dir read-only.  RC_OK, RC_IO (no index there),
+ * RC_BADINPUT (other format version), RC_CORRUPT, RC_NOMEM. */
+rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err);
+void ix_reader_close(ix_reader *r);
+/* The analyzer configuration the index was built with. */
+an_config ix_reader_analyzer_config(const ix_reader *r);
+
+/* Start a snapshot (read transaction).  Cheap; call once per query. */
+rc_t ix_reader_begin(ix_reader *r, err_t *err);
+void ix_reader_end(ix_reader *r);
+/* Statistics of the current snapshot. */
+const ix_stats *ix_reader_stats(const ix_reader *r);
+
+/* Dictionary entry of a term.  RC_OK, RC_NOTFOUND, RC_CORRUPT. */
+rc_t ix_term_get(ix_reader *r, const char *term, size_t len, ix_term_info *out, err_t *err);
+/* Visit the terms starting with prefix, in byte order, until fn returns
+ * non-zero or max terms were visited.  *truncated = 1 when more remained. */
+rc_t ix_terms_prefix(ix_reader *r, const char *prefix, size_t len, size_t max,
+                     int (*fn)(void *ctx, const char *term, size_t len, const ix_term_info *ti),
+                     void *ctx, int *truncated, err_t *err);
+
+/* Postings iterator.  Usage:
+ *   ix_iter *it;
+ *   if (ix_iter_open(r, term, len, &it, &err) == RC_OK) {
+ *       for (rc = ix_iter_next(it, &err); rc == RC_OK && !ix_iter_eof(it);
+ *            rc = ix_iter_next(it, &err)) { ix_iter_docid(it); ix_iter_tf(it); }
+ *       ix_iter_close(it);
+ *   }
+ * ix_iter_open returns RC_NOTFOUND (*out = NULL) for an unknown term.
+ * ix_iter_skip_to(it, d) moves to the first docid >= d (blocks below d are
+ * not decoded).  ix_iter_positions lends an array valid until the iterator
+ * moves.  Iterators use the reader's snapshot: close them before
+ * ix_reader_end(). */
+rc_t ix_iter_open(ix_reader *r, const char *term, size_t len, ix_iter **out, err_t *err);
+rc_t ix_iter_next(ix_iter *it, err_t *err);
+rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err);
+int ix_iter_eof(const ix_iter *it);
+uint32_t ix_iter_docid(const ix_iter *it);
+uint32_t ix_iter_tf(const ix_iter *it);
+rc_t ix_iter_positions(ix_iter *it, const uint32_t **pos, uint32_t *n, err_t *err);
+/* Bounds of the current block: largest tf, smallest document length, last
+ * docid (for block-max pruning). */
+uint32_t ix_iter_block_max_tf(const ix_iter *it);
+uint32_t ix_iter_block_min_len(const ix_iter *it);
+uint32_t ix_iter_block_last(const ix_iter *it);
+const ix_term_info *ix_iter_term_info(const ix_iter *it);
+void ix_iter_close(ix_iter *it);
+
+/* Length of a document in tokens (0 when it does not exist). */
+uint32_t ix_doc_len(ix_reader *r, uint32_t docid);
+/* Record of a document.  RC_OK, RC_NOTFOUND, RC_CORRUPT. */
+rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err);
+/* Docid of an external id.  RC_OK, RC_NOTFOUND, RC_CORRUPT. */
+rc_t ix_doc_lookup(ix_reader *r, const char *id, size_t len, uint32_t *docid, err_t *err);
+/* Body text of a document, decompressed into *out (reset first). */
+rc_t ix_doc_text(ix_reader *r, uint32_t docid, buf_t *out, err_t *err);
+
+/* Walk the whole index and check its invariants (--check): every value's
+ * checksum, block order, df = postings count, docs <-> ids, stats.  The
+ * first problem is returned as RC_CORRUPT with a message; *n_checked counts
+ * the values looked at. */
+rc_t ix_check(const char *dir, size_t *n_checked, err_t *err);
+
+/* Summary of an index for --stats: fills stats and the size on disk. */
+rc_t ix_stat(const char *dir, ix_stats *stats, uint64_t *disk_bytes, char *gen_name,
+             size_t gen_name_len, err_t *err);
+
+#endif

@@ -1,0 +1,343 @@
+/* bin/indexer - build and update an index from news files.
+ * Thin by design: parse the flags, call corpus/ and indexer/, print, and
+ * choose the exit status (documented in --help and the README). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/cli.h"
+#include "../common/mem.h"
+#include "../corpus/cp.h"
+#include "ix.h"
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+enum {
+    EXIT_OK = 0,        /* the run finished, even if some documents were skipped */
+    EXIT_NOINPUT = 1,   /* inputs were given but not one document could be read */
+    EXIT_USAGE = 2,     /* bad command line */
+    EXIT_INDEX = 3,     /* the index could not be opened, written or verified */
+    EXIT_BUSY = 4,      /* another indexer kept the lock past --lock-timeout */
+};
+
+static const char usage_text[] =
+    "usage: indexer --db DIR [options] PATH...\n"
+    "       indexer --db DIR --stats | --check\n"
+    "\n"
+    "Index news documents into DIR (created if needed).  PATH may be a JSON Lines\n"
+    "file (.jsonl/.ndjson/.json, optionally .zst), a plain-text news file, a\n"
+    "directory (walked recursively), or - for JSON Lines on standard input.\n"
+    "Running again over the same inputs is incremental: unchanged documents are\n"
+    "skipped, changed ones replaced (by id), new ones added.  The whole run is one\n"
+    "transaction: searchers see the old index or the new one, never a mix.\n"
+    "\n"
+    "options:\n"
+    "  --db DIR            index directory (required)\n"
+    "  --rebuild           build a fresh index and switch to it atomically\n"
+    "  --prune             remove documents that are not in the given inputs\n"
+    "  --delete ID         remove the document with this id (repeatable)\n"
+    "  --max-doc-size N    skip documents larger than N bytes (K/M/G suffix; default 16M)\n"
+    "  --lock-timeout SEC  wait this long for another indexer to finish (default 0;\n"
+    "                      -1 waits forever)\n"
+    "  --cjk MODE          Chinese analysis of a new index: words, bigrams,\n"
+    "                      words+bigrams, words+runbigrams (default)\n"
+    "  --quiet             no summary line (problems are still reported)\n"
+    "  --stats             print document count, terms, size, generation and exit\n"
+    "  --check             verify every checksum and invariant of the index and exit\n"
+    "  --help              this text\n"
+    "  --version           program and format version\n"
+    "\n"
+    "exit status:\n"
+    "  0  the run finished (documents that could not be used are reported and skipped)\n"
+    "  1  inputs were given but not one document could be read\n"
+    "  2  bad command line\n"
+    "  3  the index could not be opened, written or verified (the previous\n"
+    "     generation is left as it was)\n"
+    "  4  another indexer holds the index (see --lock-timeout)\n";
+
+typedef struct {
+    const char *db;
+    int rebuild, prune, quiet, stats, check;
+    size_t max_doc;
+    double lock_timeout;
+    const char *cjk;
+    const char **deletes;
+    size_t n_deletes;
+    const char **paths;
+    size_t n_paths;
+} options;
+
+static void warn_stderr(void *ctx, const char *msg)
+{
+    (void)ctx;
+    fprintf(stderr, "indexer: %s\n", msg);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "indexer: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'indexer --help'.\n");
+    return EXIT_USAGE;
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, 0, 'd'},       {"rebuild", no_argument, 0, 'R'},
+        {"prune", no_argument, 0, 'P'},          {"delete", required_argument, 0, 'D'},
+        {"max-doc-size", required_argument, 0, 'M'}, {"lock-timeout", required_argument, 0, 'L'},
+        {"cjk", required_argument, 0, 'C'},      {"quiet", no_argument, 0, 'q'},
+        {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
+        {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->max_doc = CP_DEFAULT_MAX_DOC_BYTES;
+    o->deletes = calloc((size_t)argc, sizeof *o->deletes);
+    if (!o->deletes)
+        return EXIT_INDEX;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hq", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'R': o->rebuild = 1; break;
+        case 'P': o->prune = 1; break;
+        case 'D': o->deletes[o->n_deletes++] = optarg; break;
+        case 'M':
+            if (!cli_parse_size(optarg, &o->max_doc) || o->max_doc == 0)
+                return usage_error("--max-doc-size: '%s' is not a size (e.g. 16M)", optarg);
+            break;
+        case 'L':
+            if (!cli_parse_double(optarg, -1, 1e9, &o->lock_timeout))
+                return usage_error("--lock-timeout: '%s' is not a number of seconds", optarg);
+            break;
+        case 'C':
+            if (an_cjk_mode_parse(optarg) < 0)
+                return usage_error("--cjk: unknown mode '%s' (words, bigrams, words+bigrams, "
+                                   "words+runbigrams)", optarg);
+            o->cjk = optarg;
+            break;
+        case 'q': o->quiet = 1; break;
+        case 'S': o->stats = 1; break;
+        case 'K': o->check = 1; break;
+        case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
+        case 'V':
+            printf("indexer %s (index format %d)\n", VERSION, IX_FORMAT_VERSION);
+            exit(EXIT_OK);
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!o->db)
+        return usage_error("%s", "--db DIR is required");
+    o->paths = (const char **)argv + optind;
+    o->n_paths = (size_t)(argc - optind);
+    if ((o->stats || o->check) && (o->n_paths || o->n_deletes || o->rebuild || o->prune))
+        return usage_error("%s", "--stats and --check take no inputs");
+    if (!o->stats && !o->check && !o->n_paths && !o->n_deletes && !o->rebuild)
+        return usage_error("%s", "nothing to do: give PATH..., --delete ID or --rebuild");
+    if (o->prune && !o->n_paths)
+        return usage_error("%s", "--prune needs the inputs that are still current");
+    return -1;
+}
+
+static int exit_for(rc_t rc)
+{
+    return rc == RC_BUSY ? EXIT_BUSY : EXIT_INDEX;
+}
+
+static int do_stats(const options *o)
+{
+    ix_stats st;
+    uint64_t bytes;
+    char gen[64];
+    err_t err;
+    err_clear(&err);
+    rc_t rc = ix_stat(o->db, &st, &bytes, gen, sizeof gen, &err);
+    if (rc != RC_OK) {
+        fprintf(stderr, "indexer: %s\n", err.msg);
+        return EXIT_INDEX;
+    }
+    char when[64] = "never";
+    if (st.last_run) {
+        time_t t = (time_t)st.last_run;
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S%z", localtime(&t));
+    }
+    printf("documents:   %llu\n", (unsigned long long)st.n_docs);
+    printf("terms:       %llu\n", (unsigned long long)st.n_terms);
+    printf("avg length:  %.1f tokens\n", st.avg_len);
+    printf("size:        %.2f MB on disk\n", (double)bytes / 1e6);
+    printf("generation:  %llu (%s)\n", (unsigned long long)st.generation, gen);
+    printf("last run:    %s\n", when);
+    printf("format:      %d\n", IX_FORMAT_VERSION);
+    return EXIT_OK;
+}
+
+static int do_check(const options *o)
+{
+    size_t n;
+    err_t err;
+    err_clear(&err);
+    rc_t rc = ix_check(o->db, &n, &err);
+    if (rc != RC_OK) {
+        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        return EXIT_INDEX;
+    }
+    if (!o->quiet)
+        printf("index ok: %zu values checked\n", n);
+    return EXIT_OK;
+}
+
+static double now_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static void to_ix_doc(const cp_doc *d, ix_doc *x)
+{
+    memset(x, 0, sizeof *x);
+    x->id = d->id;
+    x->title = d->title;
+    x->title_len = d->title_len;
+    x->text = d->text;
+    x->text_len = d->text_len;
+    x->date = d->date;
+    x->lang = d->lang;
+    x->source = d->source;
+    x->flags = d->flags;
+    x->title_in_text = (d->flags & CP_DOC_TITLE_IN_TEXT) != 0;
+    x->charset = d->charset;
+    x->repair = d->repair;
+    x->file = d->file;
+}
+
+static void print_summary(const cp_stats *cs, const ix_run_stats *rs, size_t n_bad_ids,
+                          double secs)
+{
+    size_t skipped = n_bad_ids;
+    for (int i = 0; i < CP_SKIP__COUNT; i++)
+        skipped += cs->n_skipped[i];
+    size_t indexed = rs->added + rs->replaced;
+    printf("read %zu, indexed %zu (added %zu, replaced %zu), unchanged %zu, deleted %zu, "
+           "converted %zu, repaired %zu, skipped %zu",
+           cs->n_read, indexed, rs->added, rs->replaced, rs->unchanged, rs->deleted,
+           cs->n_converted, cs->n_repaired, skipped);
+    if (skipped) {
+        const char *sep = " (";
+        for (int i = 0; i < CP_SKIP__COUNT; i++)
+            if (cs->n_skipped[i]) {
+                printf("%s%s %zu", sep, cp_skip_name((cp_skip)i), cs->n_skipped[i]);
+                sep = ", ";
+            }
+        if (n_bad_ids)
+            printf("%sbad-id %zu", sep, n_bad_ids);
+        printf(")");
+    }
+    printf("; %.2f s, %.0f docs/s, generation %llu\n", secs,
+           secs > 0 ? (double)cs->n_docs / secs : 0.0, (unsigned long long)rs->generation);
+}
+
+static int do_index(const options *o)
+{
+    double t0 = now_seconds();
+    err_t err;
+    err_clear(&err);
+    ix_writer_options wo = ix_writer_options_default();
+    wo.rebuild = o->rebuild;
+    wo.lock_timeout = o->lock_timeout;
+    if (o->cjk)
+        wo.analyzer.cjk_mode = (an_cjk_mode)an_cjk_mode_parse(o->cjk);
+    ix_writer *w;
+    rc_t rc = ix_writer_open(o->db, &wo, &w, &err);
+    if (rc != RC_OK) {
+        fprintf(stderr, "indexer: %s\n", err.msg);
+        return exit_for(rc);
+    }
+    cp_options co = {.max_doc_bytes = o->max_doc, .warn = warn_stderr};
+    cp_reader *rd = NULL;
+    size_t n_bad_ids = 0;
+    if (o->n_paths && (rc = cp_open(o->paths, o->n_paths, &co, &rd, &err)) != RC_OK)
+        goto fail;
+    for (size_t i = 0; i < o->n_deletes && rc == RC_OK; i++) {
+        int found;
+        rc = ix_writer_delete(w, o->deletes[i], &found, &err);
+        if (rc == RC_OK && !found)
+            fprintf(stderr, "indexer: --delete %s: no such document\n", o->deletes[i]);
+    }
+    cp_doc doc;
+    while (rc == RC_OK && rd && (rc = cp_next(rd, &doc, &err)) == RC_OK) {
+        ix_doc x;
+        ix_outcome outcome;
+        to_ix_doc(&doc, &x);
+        err_t e;
+        err_clear(&e);
+        rc = ix_writer_add(w, &x, &outcome, &e);
+        if (rc == RC_BADINPUT) {
+            fprintf(stderr, "indexer: %s:%zu: %s, skipped\n", doc.file, doc.line, e.msg);
+            n_bad_ids++;
+            rc = RC_OK;
+        } else if (rc != RC_OK) {
+            err = e;
+        }
+    }
+    if (rc == RC_NOTFOUND)
+        rc = RC_OK;
+    if (rc != RC_OK)
+        goto fail;
+    const cp_stats *cs = rd ? cp_get_stats(rd) : NULL;
+    if (rd && cs->n_docs == 0) {
+        /* Committing now could only remove things (--prune): refuse. */
+        fprintf(stderr, "indexer: no document could be read from the given inputs; "
+                        "the index was not changed\n");
+        cp_close(rd);
+        ix_writer_close(w);
+        return EXIT_NOINPUT;
+    }
+    if (o->prune) {
+        size_t n;
+        if ((rc = ix_writer_prune_unseen(w, &n, &err)) != RC_OK)
+            goto fail;
+    }
+    ix_run_stats rs;
+    if ((rc = ix_writer_commit(w, &rs, &err)) != RC_OK)
+        goto fail;
+    if (!o->quiet) {
+        cp_stats empty;
+        memset(&empty, 0, sizeof empty);
+        print_summary(cs ? cs : &empty, &rs, n_bad_ids, now_seconds() - t0);
+    }
+    cp_close(rd);
+    ix_writer_close(w);
+    return EXIT_OK;
+fail:
+    fprintf(stderr, "indexer: %s; the index was not changed\n", err.msg);
+    cp_close(rd);
+    ix_writer_close(w);
+    return exit_for(rc);
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    int r = parse_args(argc, argv, &o);
+    if (r >= 0) {
+        free(o.deletes);
+        return r;
+    }
+    if (o.stats)
+        r = do_stats(&o);
+    else if (o.check)
+        r = do_check(&o);
+    else
+        r = do_index(&o);
+    free(o.deletes);
+    return r;
+}

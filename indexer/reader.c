@@ -1,0 +1,288 @@
+/* reader.c - the read side: open an index, take short snapshots, look up
+ * terms, documents and lengths.  One read transaction per snapshot
+ * (mdb_txn_reset/renew between snapshots), never one for a whole session:
+ * a long reader pins old pages and makes the file grow. */
+#include <errno.h>
+#include <string.h>
+
+#include "../common/mem.h"
+#include "internal.h"
+
+struct ix_reader {
+    ix_env env;
+    an_config cfg;
+    MDB_txn *txn;
+    int active;
+    ix_meta_stats mst;
+    ix_stats st;
+    /* Document lengths of this snapshot: payload pointers into the map,
+     * checked once per block per snapshot. */
+    const unsigned char **dl_block;
+    unsigned char *dl_state;      /* 0 unknown, 1 loaded, 2 absent or bad */
+    size_t n_dl;
+};
+
+rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
+{
+    *out = NULL;
+    ix_reader *r = mem_calloc(1, sizeof *r);
+    if (!r)
+        return err_set(err, RC_NOMEM, "out of memory opening the index");
+    r->env.lock_fd = -1;
+    rc_t rc = RC_IO;
+    /* A writer may remove the generation we just resolved; look again. */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        char gen[64];
+        err_t e;
+        err_clear(&e);
+        rc = env_current(dir, gen, sizeof gen, &e);
+        if (rc == RC_NOTFOUND) {
+            rc = err_set(err, RC_IO, "%s: no index here (build one with bin/indexer --db %s FILES)",
+                         dir, dir);
+            break;
+        }
+        if (rc == RC_OK)
+            rc = env_open(&r->env, dir, gen, 1, 0, 0, &e);
+        if (rc == RC_OK || !strstr(e.msg, "no index here")) {
+            if (rc != RC_OK)
+                err_set(err, rc, "%s", e.msg);
+            break;
+        }
+    }
+    if (rc != RC_OK) {
+        ix_reader_close(r);
+        return rc;
+    }
+    if ((rc = ix_reader_begin(r, err)) != RC_OK) {
+        ix_reader_close(r);
+        return rc;
+    }
+    ix_reader_end(r);
+    *out = r;
+    return RC_OK;
+}
+
+void ix_reader_close(ix_reader *r)
+{
+    if (!r)
+        return;
+    if (r->txn)
+        mdb_txn_abort(r->txn);
+    env_close(&r->env);
+    mem_free(r->dl_block);
+    mem_free(r->dl_state);
+    mem_free(r);
+}
+
+an_config ix_reader_analyzer_config(const ix_reader *r)
+{
+    return r->cfg;
+}
+
+rc_t ix_reader_begin(ix_reader *r, err_t *err)
+{
+    if (r->active)
+        ix_reader_end(r);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int m = r->txn ? mdb_txn_renew(r->txn) : mdb_txn_begin(r->env.env, NULL, MDB_RDONLY, &r->txn);
+        if (m == MDB_MAP_RESIZED && attempt == 0) {
+            /* The writer grew the map: adopt its size and try again. */
+            if (r->txn) {
+                mdb_txn_abort(r->txn);
+                r->txn = NULL;
+            }
+            mdb_env_set_mapsize(r->env.env, 0);
+            continue;
+        }
+        if (m == MDB_READERS_FULL && attempt == 0) {
+            int dead;
+            mdb_reader_check(r->env.env, &dead);
+            continue;
+        }
+        if (m) {
+            if (r->txn && m != MDB_BAD_RSLOT) {
+                mdb_txn_abort(r->txn);
+                r->txn = NULL;
+            }
+            return env_err(err, m, "starting a read snapshot");
+        }
+        break;
+    }
+    r->active = 1;
+    rc_t rc = meta_read(&r->env, r->txn, &r->cfg, &r->mst, err);
+    if (rc != RC_OK) {
+        ix_reader_end(r);
+        return rc;
+    }
+    r->st.n_docs = r->mst.n_docs;
+    r->st.total_len = r->mst.total_len;
+    r->st.avg_len = r->mst.n_docs ? (double)r->mst.total_len / (double)r->mst.n_docs : 0;
+    r->st.max_docid = (uint32_t)(r->mst.next_docid - 1);
+    r->st.generation = r->mst.generation;
+    r->st.last_run = r->mst.last_run;
+    r->st.n_terms = r->mst.n_terms;
+    size_t n_dl = r->st.max_docid / IX_DOCLEN_BLOCK + 1;
+    if (n_dl > r->n_dl) {
+        const unsigned char **b = mem_realloc(r->dl_block, n_dl * sizeof *b);
+        if (b)
+            r->dl_block = b;
+        unsigned char *s = b ? mem_realloc(r->dl_state, n_dl) : NULL;
+        if (!b || !s) {
+            ix_reader_end(r);
+            return err_set(err, RC_NOMEM, "out of memory");
+        }
+        r->dl_state = s;
+        r->n_dl = n_dl;
+    }
+    memset(r->dl_state, 0, r->n_dl);
+    return RC_OK;
+}
+
+void ix_reader_end(ix_reader *r)
+{
+    if (r->active && r->txn)
+        mdb_txn_reset(r->txn);
+    r->active = 0;
+}
+
+const ix_stats *ix_reader_stats(const ix_reader *r)
+{
+    return &r->st;
+}
+
+MDB_txn *ix_reader_txn(ix_reader *r)
+{
+    return r->active ? r->txn : NULL;
+}
+ix_env *ix_reader_env(ix_reader *r)
+{
+    return &r->env;
+}
+
+rc_t ix_term_get(ix_reader *r, const char *term, size_t len, ix_term_info *out, err_t *err)
+{
+    if (len == 0 || len > IX_TERM_MAX)
+        return RC_NOTFOUND;
+    MDB_val k = {len, (void *)term}, v;
+    int m = mdb_get(r->txn, r->env.terms, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return RC_NOTFOUND;
+    if (m)
+        return env_err(err, m, "reading the term dictionary");
+    term_entry te;
+    rc_t rc = term_decode(v.mv_data, v.mv_size, &te, err);
+    if (rc != RC_OK)
+        return rc;
+    out->df = te.df;
+    out->cf = te.cf;
+    out->n_blocks = te.n_blocks;
+    return RC_OK;
+}
+
+rc_t ix_terms_prefix(ix_reader *r, const char *prefix, size_t len, size_t max,
+                     int (*fn)(void *ctx, const char *term, size_t len, const ix_term_info *ti),
+                     void *ctx, int *truncated, err_t *err)
+{
+    *truncated = 0;
+    MDB_cursor *c;
+    int m = mdb_cursor_open(r->txn, r->env.terms, &c);
+    if (m)
+        return env_err(err, m, "reading the term dictionary");
+    MDB_val k = {len, (void *)prefix}, v;
+    size_t n = 0;
+    rc_t rc = RC_OK;
+    for (m = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); m == 0;
+         m = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size < len || memcmp(k.mv_data, prefix, len))
+            break;
+        if (n == max) {
+            *truncated = 1;
+            break;
+        }
+        term_entry te;
+        if ((rc = term_decode(v.mv_data, v.mv_size, &te, err)) != RC_OK)
+            break;
+        ix_term_info ti = {te.df, te.cf, te.n_blocks};
+        n++;
+        if (fn(ctx, k.mv_data, k.mv_size, &ti))
+            break;
+    }
+    mdb_cursor_close(c);
+    if (rc == RC_OK && m && m != MDB_NOTFOUND)
+        rc = env_err(err, m, "reading the term dictionary");
+    return rc;
+}
+
+uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
+{
+    size_t b = docid / IX_DOCLEN_BLOCK;
+    if (b >= r->n_dl)
+        return 0;
+    if (r->dl_state[b] == 0) {
+        unsigned char kb[4];
+        u32be_put(kb, (uint32_t)b);
+        MDB_val k = {4, kb}, v;
+        const unsigned char *p;
+        size_t n;
+        err_t e;
+        err_clear(&e);
+        r->dl_state[b] = 2;
+        if (mdb_get(r->txn, r->env.doclens, &k, &v) == 0 &&
+            val_open(v.mv_data, v.mv_size, IX_TAG_DOCLENS, "document lengths", &p, &n, &e) ==
+                RC_OK &&
+            n == IX_DOCLEN_BLOCK * 4) {
+            r->dl_block[b] = p;
+            r->dl_state[b] = 1;
+        }
+    }
+    if (r->dl_state[b] != 1)
+        return 0;
+    return u32le_get(r->dl_block[b] + 4 * (docid % IX_DOCLEN_BLOCK));
+}
+
+rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err)
+{
+    unsigned char kb[4];
+    u32be_put(kb, docid);
+    MDB_val k = {4, kb}, v;
+    int m = mdb_get(r->txn, r->env.docs, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return RC_NOTFOUND;
+    if (m)
+        return env_err(err, m, "reading a document record");
+    return docrec_decode(docid, v.mv_data, v.mv_size, out, err);
+}
+
+rc_t ix_doc_lookup(ix_reader *r, const char *id, size_t len, uint32_t *docid, err_t *err)
+{
+    if (len == 0 || len > IX_ID_MAX)
+        return RC_NOTFOUND;
+    MDB_val k = {len, (void *)id}, v;
+    int m = mdb_get(r->txn, r->env.ids, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return RC_NOTFOUND;
+    if (m)
+        return env_err(err, m, "looking up a document id");
+    const unsigned char *p;
+    size_t n;
+    rc_t rc = val_open(v.mv_data, v.mv_size, IX_TAG_ID, "id entry", &p, &n, err);
+    if (rc != RC_OK)
+        return rc;
+    if (n != 4)
+        return RC_CORRUPT_AT(err, "id entry has the wrong size");
+    *docid = u32le_get(p);
+    return RC_OK;
+}
+
+rc_t ix_doc_text(ix_reader *r, uint32_t docid, buf_t *out, err_t *err)
+{
+    unsigned char kb[4];
+    u32be_put(kb, docid);
+    MDB_val k = {4, kb}, v;
+    int m = mdb_get(r->txn, r->env.text, &k, &v);
+    if (m == MDB_NOTFOUND)
+        return RC_NOTFOUND;
+    if (m)
+        return env_err(err, m, "reading stored text");
+    return text_decode(v.mv_data, v.mv_size, out, err);
+}

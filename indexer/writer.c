@@ -1,0 +1,577 @@
+/* writer.c - the writer's life before commit: open the index, buffer
+ * documents (analyzed into per-term entries), record replacements and
+ * deletions.  Nothing here writes to LMDB; commit.c does, in one
+ * transaction, so a run that dies leaves the index as it was. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <xxhash.h>
+
+#include "../common/mem.h"
+#include "writer_int.h"
+
+ix_writer_options ix_writer_options_default(void)
+{
+    ix_writer_options o;
+    memset(&o, 0, sizeof o);
+    o.analyzer = an_config_default();
+    o.lock_timeout = 0;
+    return o;
+}
+
+rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err)
+{
+    w->map_full = r == MDB_MAP_FULL;
+    return env_err(err, r, what);
+}
+
+static rc_t fail(ix_writer *w, rc_t rc, const err_t *e, err_t *err)
+{
+    if (w->sticky == RC_OK) {
+        w->sticky = rc;
+        w->sticky_err = *e;
+    }
+    if (err && err != &w->sticky_err)
+        *err = *e;
+    return rc;
+}
+
+/* Write the empty-index records into a fresh generation. */
+static rc_t init_meta(ix_writer *w, err_t *err)
+{
+    MDB_txn *txn;
+    int r = mdb_txn_begin(w->env.env, NULL, 0, &txn);
+    if (r)
+        return env_err(err, r, "initializing the index");
+    char desc[256];
+    analyzer_describe(&w->opt.analyzer, desc, sizeof desc);
+    unsigned char fmt[4] = {IX_FORMAT_VERSION, 0, 0, 0};
+    ix_meta_stats st = {.next_docid = 1};
+    rc_t rc = RC_OK;
+    buf_t b;
+    buf_init(&b);
+    stats_encode(&b, &st, &rc);
+    if (rc != RC_OK) {
+        mdb_txn_abort(txn);
+        buf_free(&b);
+        return err_set(err, rc, "out of memory");
+    }
+    MDB_val k1 = {6, "format"}, v1 = {4, fmt};
+    MDB_val k2 = {8, "analyzer"}, v2 = {strlen(desc), desc};
+    MDB_val k3 = {5, "stats"}, v3 = {b.len, b.p};
+    r = mdb_put(txn, w->env.meta, &k1, &v1, 0);
+    if (!r)
+        r = mdb_put(txn, w->env.meta, &k2, &v2, 0);
+    if (!r)
+        r = mdb_put(txn, w->env.meta, &k3, &v3, 0);
+    buf_free(&b);
+    if (r) {
+        mdb_txn_abort(txn);
+        return env_err(err, r, "initializing the index");
+    }
+    r = mdb_txn_commit(txn);
+    return r ? env_err(err, r, "initializing the index") : RC_OK;
+}
+
+/* An existing directory that is neither empty nor an index is refused, so
+ * `--db ~/Documents` cannot scatter generations among someone's files. */
+static rc_t check_dir(const char *dir, int *has_index, err_t *err)
+{
+    struct stat st;
+    *has_index = 0;
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT)
+            return err_set(err, RC_IO, "%s: %s", dir, strerror(errno));
+        if (mkdir(dir, 0775) != 0)
+            return err_set(err, errno == ENOSPC ? RC_FULL : RC_IO, "%s: cannot create: %s", dir,
+                           strerror(errno));
+        return RC_OK;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return err_set(err, RC_IO, "%s: not a directory", dir);
+    char name[64];
+    err_t e;
+    err_clear(&e);
+    rc_t rc = env_current(dir, name, sizeof name, &e);
+    if (rc == RC_OK) {
+        *has_index = 1;
+        return RC_OK;
+    }
+    if (rc != RC_NOTFOUND)
+        return err_set(err, e.rc, "%s", e.msg);
+    /* No CURRENT: fine if the directory holds nothing but our own files. */
+    DIR *d = opendir(dir);
+    if (!d)
+        return err_set(err, RC_IO, "%s: %s", dir, strerror(errno));
+    struct dirent *de;
+    int foreign = 0;
+    while ((de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "write.lock") ||
+            !strncmp(n, "gen-", 4) || !strcmp(n, "CURRENT.tmp"))
+            continue;
+        foreign = 1;
+    }
+    closedir(d);
+    if (foreign)
+        return err_set(err, RC_IO, "%s: directory exists and is not an index; choose a new or "
+                                   "empty directory for --db", dir);
+    return RC_OK;
+}
+
+rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **out, err_t *err)
+{
+    *out = NULL;
+    ix_writer *w = mem_calloc(1, sizeof *w);
+    if (!w)
+        return err_set(err, RC_NOMEM, "out of memory opening the index writer");
+    w->opt = opt ? *opt : ix_writer_options_default();
+    w->env.lock_fd = -1;
+    strmap_init(&w->terms);
+    strmap_init(&w->ids);
+    buf_init(&w->recs);
+    buf_init(&w->texts);
+    buf_init(&w->scratch);
+    buf_init(&w->scratch2);
+    int has_index, lock_fd = -1;
+    char gen[64];
+    rc_t rc = check_dir(dir, &has_index, err);
+    if (rc == RC_OK)
+        rc = env_check_local(dir, err);
+    if (rc == RC_OK)
+        rc = env_lock(dir, w->opt.lock_timeout, &lock_fd, err);
+    if (rc != RC_OK)
+        goto fail;
+    if (has_index && (rc = env_current(dir, gen, sizeof gen, err)) != RC_OK)
+        goto fail;
+    /* Leftovers of crashed runs and compactions nobody reads any more. */
+    env_remove_unused(dir, has_index ? gen : NULL);
+    w->new_gen = !has_index || w->opt.rebuild;
+    if (w->new_gen && (rc = env_new_generation(dir, gen, sizeof gen, err)) != RC_OK)
+        goto fail;
+    /* A generation nobody reads yet can skip fsync per transaction; commit
+     * syncs once before switching CURRENT to it. */
+    rc = env_open(&w->env, dir, gen, 0, w->new_gen, w->opt.map_size, err);
+    w->env.lock_fd = lock_fd;
+    lock_fd = -1;
+    if (rc != RC_OK)
+        goto fail;
+    if (w->new_gen && (rc = init_meta(w, err)) != RC_OK)
+        goto fail;
+    int r = mdb_txn_begin(w->env.env, NULL, MDB_RDONLY, &w->rtxn);
+    if (r) {
+        rc = env_err(err, r, "reading the index");
+        goto fail;
+    }
+    an_config cfg;
+    if ((rc = meta_read(&w->env, w->rtxn, &cfg, &w->st, err)) != RC_OK)
+        goto fail;
+    w->opt.analyzer = cfg; /* an existing index keeps its analyzer */
+    if ((rc = an_open(&cfg, &w->an, err)) != RC_OK)
+        goto fail;
+    if (docterms_open(&w->dt) != RC_OK) {
+        rc = err_set(err, RC_NOMEM, "out of memory");
+        goto fail;
+    }
+    w->fresh = w->st.next_docid == 1;
+    w->base_docid = (uint32_t)w->st.next_docid;
+    w->run.generation = w->st.generation;
+    *out = w;
+    return RC_OK;
+fail:
+    if (lock_fd >= 0)
+        close(lock_fd);
+    ix_writer_close(w);
+    return rc;
+}
+
+void ix_writer_close(ix_writer *w)
+{
+    if (!w)
+        return;
+    if (w->rtxn)
+        mdb_txn_abort(w->rtxn);
+    char *dir = w->env.dir ? mem_strndup(w->env.dir, strlen(w->env.dir)) : NULL;
+    int drop_gen = w->new_gen && !w->committed && w->env.gen;
+    char gen[64] = "";
+    if (drop_gen)
+        snprintf(gen, sizeof gen, "%s", w->env.gen);
+    int lock_fd = w->env.lock_fd;
+    w->env.lock_fd = -1;
+    env_close(&w->env);
+    /* An uncommitted new generation is garbage: remove it while we still
+     * hold the lock (nobody can have opened it: CURRENT never named it). */
+    if (drop_gen && dir) {
+        char cur[64];
+        err_t e;
+        err_clear(&e);
+        rc_t rc = env_current(dir, cur, sizeof cur, &e);
+        env_remove_unused(dir, rc == RC_OK ? cur : NULL);
+    }
+    if (lock_fd >= 0)
+        close(lock_fd);
+    mem_free(dir);
+    an_close(w->an);
+    docterms_close(w->dt);
+    for (size_t i = 0; i < w->n_bterms; i++)
+        buf_free(&w->bterms[i].ent);
+    mem_free(w->bterms);
+    mem_free(w->bdocs);
+    mem_free(w->deletes);
+    strmap_free(&w->terms);
+    strmap_free(&w->ids);
+    buf_free(&w->recs);
+    buf_free(&w->texts);
+    buf_free(&w->scratch);
+    buf_free(&w->scratch2);
+    mem_free(w);
+}
+
+static uint64_t doc_hash(const ix_doc *d)
+{
+    XXH3_state_t *s = XXH3_createState();
+    if (!s)
+        return 0;
+    XXH3_64bits_reset(s);
+    const char *parts[] = {d->id, d->date, d->lang, d->source};
+    for (size_t i = 0; i < 4; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        XXH3_64bits_update(s, p, strlen(p) + 1);
+    }
+    XXH3_64bits_update(s, d->title ? d->title : "", d->title ? d->title_len : 0);
+    XXH3_64bits_update(s, "\0", 1);
+    XXH3_64bits_update(s, d->text ? d->text : "", d->text ? d->text_len : 0);
+    unsigned flags = d->flags;
+    XXH3_64bits_update(s, &flags, sizeof flags);
+    uint64_t h = XXH3_64bits_digest(s);
+    XXH3_freeState(s);
+    return h;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c *= 2;
+    void *q = mem_realloc(*p, c * size);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = c;
+    return 1;
+}
+
+/* The indexed docid and content hash of id, if any. */
+static rc_t lookup_indexed(ix_writer *w, const char *id, size_t len, uint32_t *docid,
+                           uint64_t *hash, err_t *err)
+{
+    MDB_val k = {len, (void *)id}, v;
+    int r = mdb_get(w->rtxn, w->env.ids, &k, &v);
+    if (r == MDB_NOTFOUND)
+        return RC_NOTFOUND;
+    if (r)
+        return env_err(err, r, "looking up a document id");
+    const unsigned char *p;
+    size_t n;
+    rc_t rc = val_open(v.mv_data, v.mv_size, IX_TAG_ID, "id entry", &p, &n, err);
+    if (rc != RC_OK)
+        return rc;
+    if (n != 4)
+        return RC_CORRUPT_AT(err, "id entry has the wrong size");
+    *docid = u32le_get(p);
+    unsigned char kb[4];
+    u32be_put(kb, *docid);
+    MDB_val dk = {4, kb}, dv;
+    r = mdb_get(w->rtxn, w->env.docs, &dk, &dv);
+    if (r == MDB_NOTFOUND)
+        return RC_CORRUPT_AT(err, "id entry points at a missing document");
+    if (r)
+        return env_err(err, r, "reading a document record");
+    ix_docinfo di;
+    rc = docrec_decode(*docid, dv.mv_data, dv.mv_size, &di, err);
+    if (rc == RC_OK)
+        *hash = di.hash;
+    return rc;
+}
+
+static rc_t queue_delete(ix_writer *w, uint32_t docid, err_t *err)
+{
+    if (!grow((void **)&w->deletes, &w->cap_deletes, w->n_deletes + 1, sizeof *w->deletes))
+        return err_set(err, RC_NOMEM, "out of memory");
+    w->deletes[w->n_deletes++] = docid;
+    return RC_OK;
+}
+
+/* The batch entry of one term for one document. */
+static rc_t add_postings(ix_writer *w, uint32_t docid, err_t *err)
+{
+    size_t n = docterms_n(w->dt);
+    for (size_t i = 0; i < n; i++) {
+        const char *term;
+        size_t len;
+        const uint32_t *pos;
+        uint32_t n_pos;
+        docterms_get(w->dt, i, &term, &len, &pos, &n_pos);
+        int added;
+        strmap_slot *s = strmap_put(&w->terms, term, len, &added);
+        if (!s)
+            return err_set(err, RC_NOMEM, "out of memory buffering postings");
+        if (added) {
+            if (!grow((void **)&w->bterms, &w->cap_bterms, w->n_bterms + 1, sizeof *w->bterms))
+                return err_set(err, RC_NOMEM, "out of memory buffering postings");
+            bterm *b = &w->bterms[w->n_bterms];
+            memset(b, 0, sizeof *b);
+            b->term = s->key;
+            b->len = s->len;
+            buf_init(&b->ent);
+            s->value = w->n_bterms++;
+        }
+        bterm *b = &w->bterms[s->value];
+        rc_t rc = RC_OK;
+        buf_append_varint(&b->ent, docid - b->last_docid, &rc);
+        buf_append_varint(&b->ent, n_pos, &rc);
+        uint32_t prev = 0;
+        for (uint32_t j = 0; j < n_pos; j++) {
+            buf_append_varint(&b->ent, j ? pos[j] - prev : pos[j], &rc);
+            prev = pos[j];
+        }
+        if (rc != RC_OK)
+            return err_set(err, rc, "out of memory buffering postings");
+        b->last_docid = docid;
+        b->n_docs++;
+    }
+    return RC_OK;
+}
+
+static rc_t buffer_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_slot *slot,
+                       err_t *err)
+{
+    if (w->base_docid + w->n_bdocs >= UINT32_MAX)
+        return err_set(err, RC_FULL, "the index has run out of document ids; rebuild it");
+    uint32_t docid = w->base_docid + (uint32_t)w->n_bdocs;
+    uint32_t len, title_end;
+    rc_t rc = docterms_analyze(w->dt, w->an, doc->lang, doc->title, doc->title_len,
+                               doc->title_in_text, doc->text, doc->text_len, &len,
+                               &title_end, err);
+    if (rc != RC_OK)
+        return rc;
+    if (!grow((void **)&w->bdocs, &w->cap_bdocs, w->n_bdocs + 1, sizeof *w->bdocs))
+        return err_set(err, RC_NOMEM, "out of memory");
+    if ((rc = add_postings(w, docid, err)) != RC_OK)
+        return rc;
+    bdoc *b = &w->bdocs[w->n_bdocs];
+    memset(b, 0, sizeof *b);
+    b->len = len;
+    b->id = slot->key;
+    b->id_len = slot->len;
+    docrec_encode(&w->scratch, doc, len, title_end, hash, &rc);
+    b->rec_off = w->recs.len;
+    b->rec_len = w->scratch.len;
+    buf_append(&w->recs, w->scratch.p, w->scratch.len, &rc);
+    text_encode(&w->scratch, doc->text ? doc->text : "", doc->text ? doc->text_len : 0, &rc);
+    b->text_off = w->texts.len;
+    b->text_len = w->scratch.len;
+    buf_append(&w->texts, w->scratch.p, w->scratch.len, &rc);
+    if (rc != RC_OK)
+        return err_set(err, rc, "out of memory buffering a document");
+    w->n_bdocs++;
+    slot->value = (slot->value & ~0xffffffffull) | (uint64_t)w->n_bdocs;
+    return RC_OK;
+}
+
+rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
+{
+    if (w->sticky != RC_OK || w->committed)
+        return fail(w, w->sticky ? w->sticky : RC_INTERNAL, &w->sticky_err, err);
+    size_t id_len = doc->id ? strlen(doc->id) : 0;
+    if (id_len == 0 || id_len > IX_ID_MAX)
+        return err_set(err, RC_BADINPUT, "document id %s (%zu bytes; 1..%d allowed)",
+                       id_len ? "too long" : "empty", id_len, IX_ID_MAX);
+    err_t e;
+    err_clear(&e);
+    uint64_t hash = doc_hash(doc);
+    int added;
+    strmap_slot *s = strmap_put(&w->ids, doc->id, id_len, &added);
+    if (!s) {
+        err_set(&e, RC_NOMEM, "out of memory");
+        return fail(w, RC_NOMEM, &e, err);
+    }
+    ix_outcome outcome = IX_ADDED;
+    uint32_t in_batch = IDV_BATCH(s->value);
+    if (in_batch) {
+        /* Same id twice in one run: the last one wins. */
+        w->bdocs[in_batch - 1].dead = 1;
+        s->value &= ~0xffffffffull;
+        outcome = IX_REPLACED;
+    }
+    if (!(s->value & IDV_QUEUED)) {
+        uint32_t old;
+        uint64_t old_hash;
+        rc_t rc = lookup_indexed(w, doc->id, id_len, &old, &old_hash, &e);
+        if (rc == RC_OK) {
+            if (old_hash == hash && !in_batch) {
+                s->value |= IDV_SEEN;
+                w->run.unchanged++;
+                *out = IX_UNCHANGED;
+                return RC_OK;
+            }
+            if ((rc = queue_delete(w, old, &e)) != RC_OK)
+                return fail(w, rc, &e, err);
+            s->value |= IDV_QUEUED;
+            outcome = IX_REPLACED;
+        } else if (rc != RC_NOTFOUND) {
+            return fail(w, rc, &e, err);
+        }
+    }
+    rc_t rc = buffer_doc(w, doc, hash, s, &e);
+    if (rc == RC_BADINPUT)
+        return err_set(err, rc, "%s", e.msg);
+    if (rc != RC_OK)
+        return fail(w, rc, &e, err);
+    s->value |= IDV_SEEN;
+    if (outcome == IX_ADDED)
+        w->run.added++;
+    else
+        w->run.replaced++;
+    *out = outcome;
+    return RC_OK;
+}
+
+rc_t ix_writer_delete(ix_writer *w, const char *id, int *found, err_t *err)
+{
+    *found = 0;
+    if (w->sticky != RC_OK || w->committed)
+        return fail(w, w->sticky ? w->sticky : RC_INTERNAL, &w->sticky_err, err);
+    size_t len = strlen(id);
+    err_t e;
+    err_clear(&e);
+    int added;
+    strmap_slot *s = strmap_put(&w->ids, id, len, &added);
+    if (!s) {
+        err_set(&e, RC_NOMEM, "out of memory");
+        return fail(w, RC_NOMEM, &e, err);
+    }
+    uint32_t in_batch = IDV_BATCH(s->value);
+    if (in_batch) {
+        w->bdocs[in_batch - 1].dead = 1;
+        *found = 1;
+    }
+    if (!(s->value & IDV_QUEUED)) {
+        uint32_t old;
+        uint64_t h;
+        rc_t rc = lookup_indexed(w, id, len, &old, &h, &e);
+        if (rc == RC_OK) {
+            if ((rc = queue_delete(w, old, &e)) != RC_OK)
+                return fail(w, rc, &e, err);
+            *found = 1;
+        } else if (rc != RC_NOTFOUND) {
+            return fail(w, rc, &e, err);
+        }
+    }
+    s->value = IDV_QUEUED; /* not in the batch, not seen, indexed version handled */
+    if (*found)
+        w->run.deleted++;
+    return RC_OK;
+}
+
+rc_t ix_writer_prune_unseen(ix_writer *w, size_t *n, err_t *err)
+{
+    *n = 0;
+    if (w->sticky != RC_OK || w->committed)
+        return fail(w, w->sticky ? w->sticky : RC_INTERNAL, &w->sticky_err, err);
+    MDB_cursor *c;
+    int r = mdb_cursor_open(w->rtxn, w->env.ids, &c);
+    if (r)
+        return env_err(err, r, "listing document ids");
+    MDB_val k, v;
+    rc_t rc = RC_OK;
+    err_t e;
+    err_clear(&e);
+    for (r = mdb_cursor_get(c, &k, &v, MDB_FIRST); r == 0 && rc == RC_OK;
+         r = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        strmap_slot *s = strmap_get(&w->ids, k.mv_data, k.mv_size);
+        if (s && (s->value & (IDV_SEEN | IDV_QUEUED)))
+            continue;
+        const unsigned char *p;
+        size_t len;
+        rc = val_open(v.mv_data, v.mv_size, IX_TAG_ID, "id entry", &p, &len, &e);
+        if (rc == RC_OK && len != 4)
+            rc = RC_CORRUPT_AT(&e, "id entry has the wrong size");
+        if (rc == RC_OK)
+            rc = queue_delete(w, u32le_get(p), &e);
+        if (rc == RC_OK)
+            (*n)++;
+    }
+    mdb_cursor_close(c);
+    if (rc == RC_OK && r != MDB_NOTFOUND)
+        rc = env_err(&e, r, "listing document ids");
+    if (rc != RC_OK)
+        return fail(w, rc, &e, err);
+    w->run.deleted += *n;
+    return RC_OK;
+}
+
+rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err)
+{
+    if (w->sticky != RC_OK || w->committed)
+        return fail(w, w->sticky ? w->sticky : RC_INTERNAL, &w->sticky_err, err);
+    if (w->rtxn) {
+        mdb_txn_abort(w->rtxn);
+        w->rtxn = NULL;
+    }
+    err_t e;
+    rc_t rc = RC_OK;
+    for (int attempt = 0; attempt < 16; attempt++) {
+        err_clear(&e);
+        w->map_full = 0;
+        int dead = 0;
+        mdb_reader_check(w->env.env, &dead);
+        MDB_txn *txn;
+        int r = mdb_txn_begin(w->env.env, NULL, 0, &txn);
+        if (r) {
+            rc = writer_mdb_err(w, r, "starting the index transaction", &e);
+            if (r == MDB_MAP_RESIZED && mdb_env_set_mapsize(w->env.env, 0) == 0)
+                continue;
+            break;
+        }
+        ix_meta_stats st = w->st;
+        rc = commit_apply(w, txn, &st, &e);
+        if (rc == RC_OK) {
+            r = mdb_txn_commit(txn);
+            if (r)
+                rc = writer_mdb_err(w, r, "committing the index", &e);
+        } else {
+            mdb_txn_abort(txn);
+        }
+        if (rc == RC_FULL && w->map_full) {
+            /* MDB_MAP_FULL: nothing was written; grow and replay the batch. */
+            if ((rc = env_grow(&w->env, &e)) != RC_OK)
+                break;
+            continue;
+        }
+        if (rc == RC_OK) {
+            w->st = st;
+            w->run.generation = st.generation;
+        }
+        break;
+    }
+    if (rc == RC_OK && w->new_gen) {
+        int r = mdb_env_sync(w->env.env, 1);
+        if (r)
+            rc = writer_mdb_err(w, r, "syncing the new index generation", &e);
+        else
+            rc = env_switch(w->env.dir, w->env.gen, &e);
+    }
+    if (rc != RC_OK)
+        return fail(w, rc, &e, err);
+    w->committed = 1;
+    if (stats)
+        *stats = w->run;
+    return RC_OK;
+}

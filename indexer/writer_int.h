@@ -1,0 +1,69 @@
+/* writer_int.h - the writer's state, shared by writer.c (buffering) and
+ * commit.c (the one write transaction).  Nothing outside indexer/ sees it. */
+#ifndef INDEXER_WRITER_INT_H
+#define INDEXER_WRITER_INT_H
+
+#include "../common/strmap.h"
+#include "internal.h"
+
+/* A term of the batch: its postings as a byte string of entries
+ *   varint docid delta, varint tf, tf varints of positions (first, deltas)
+ * in docid order.  Positions are stored exactly as a block wants them, so a
+ * commit copies them without decoding. */
+typedef struct {
+    const char *term;   /* key owned by writer.terms */
+    uint32_t len;
+    uint32_t last_docid;
+    uint32_t n_docs;
+    buf_t ent;
+} bterm;
+
+/* A document of the batch. */
+typedef struct {
+    uint32_t len;
+    int dead;              /* replaced or deleted later in the same run */
+    size_t rec_off, rec_len;
+    size_t text_off, text_len;
+    const char *id;        /* key owned by writer.ids */
+    uint32_t id_len;
+} bdoc;
+
+/* writer.ids values: batch index + 1 in the low 32 bits, and flags. */
+#define IDV_BATCH(v) ((uint32_t)((v) & 0xffffffffu))
+#define IDV_QUEUED (1ull << 32)   /* the indexed version is queued for deletion */
+#define IDV_SEEN (1ull << 33)     /* present in this run's input (for --prune) */
+
+struct ix_writer {
+    ix_env env;
+    ix_writer_options opt;
+    an_analyzer *an;
+    ix_docterms *dt;
+    ix_meta_stats st;        /* as found at open */
+    int fresh;               /* the generation started empty */
+    int new_gen;             /* the generation is not CURRENT yet */
+    int committed;
+    int map_full;            /* the last LMDB failure was MDB_MAP_FULL */
+    MDB_txn *rtxn;           /* snapshot for lookups while buffering */
+    strmap terms;            /* term -> index in bterms */
+    bterm *bterms;
+    size_t n_bterms, cap_bterms;
+    bdoc *bdocs;
+    size_t n_bdocs, cap_bdocs;
+    uint32_t base_docid;     /* docid of bdocs[0] */
+    buf_t recs, texts;       /* encoded docs records and text values */
+    strmap ids;              /* external id -> IDV_* */
+    uint32_t *deletes;       /* indexed docids to delete */
+    size_t n_deletes, cap_deletes;
+    rc_t sticky;
+    err_t sticky_err;
+    buf_t scratch, scratch2;
+    ix_run_stats run;
+};
+
+/* commit.c: apply the whole batch in txn.  RC_FULL with w->map_full set
+ * means "grow the map and call again". */
+rc_t commit_apply(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
+/* Record an LMDB failure (noting MAP_FULL) and translate it. */
+rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err);
+
+#endif

@@ -1,0 +1,128 @@
+/* format.c - text, JSON Lines and TREC renderings of hits, all from the
+ * same sr_hit, into a byte buffer (the program decides where it goes). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+
+static void appendf(buf_t *b, rc_t *prc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void appendf(buf_t *b, rc_t *prc, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        buf_append(b, tmp, (size_t)n, prc);
+        return;
+    }
+    buf_reserve(b, (size_t)n + 1, prc);
+    if (*prc != RC_OK)
+        return;
+    va_start(ap, fmt);
+    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void sr_json_string(buf_t *b, const char *s, size_t len, rc_t *prc)
+{
+    static const char hex[] = "0123456789abcdef";
+    buf_append_byte(b, '"', prc);
+    size_t run = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        buf_append(b, s + run, i - run, prc);
+        run = i + 1;
+        switch (c) {
+        case '"': buf_append(b, "\\\"", 2, prc); break;
+        case '\\': buf_append(b, "\\\\", 2, prc); break;
+        case '\n': buf_append(b, "\\n", 2, prc); break;
+        case '\t': buf_append(b, "\\t", 2, prc); break;
+        case '\r': buf_append(b, "\\r", 2, prc); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            buf_append(b, u, 6, prc);
+        }
+        }
+    }
+    buf_append(b, s + run, len - run, prc);
+    buf_append_byte(b, '"', prc);
+}
+
+static void json_field(buf_t *b, const char *name, const char *v, rc_t *prc)
+{
+    appendf(b, prc, ",\"%s\":", name);
+    if (v && *v)
+        sr_json_string(b, v, strlen(v), prc);
+    else
+        buf_append_str(b, "null", prc);
+}
+
+void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, const char *tag,
+                   rc_t *prc)
+{
+    switch (fmt) {
+    case SR_FMT_TREC:
+        /* Run files are split on whitespace: an id with spaces cannot appear. */
+        appendf(b, prc, "%s Q0 %s %zu %.6f %s\n", qid && *qid ? qid : "1", h->id, h->rank,
+                h->score, tag ? tag : "ours");
+        break;
+    case SR_FMT_JSON:
+        buf_append_str(b, "{", prc);
+        if (qid && *qid) {
+            buf_append_str(b, "\"qid\":", prc);
+            sr_json_string(b, qid, strlen(qid), prc);
+            buf_append_str(b, ",", prc);
+        }
+        appendf(b, prc, "\"rank\":%zu,\"score\":%.6f,\"id\":", h->rank, h->score);
+        sr_json_string(b, h->id, strlen(h->id), prc);
+        json_field(b, "title", h->title, prc);
+        json_field(b, "date", h->date, prc);
+        json_field(b, "lang", h->lang, prc);
+        json_field(b, "source", h->source, prc);
+        if (h->n_explain) {
+            buf_append_str(b, ",\"explain\":[", prc);
+            for (size_t i = 0; i < h->n_explain; i++) {
+                const sr_explain_term *e = &h->explain[i];
+                buf_append_str(b, i ? ",{\"term\":" : "{\"term\":", prc);
+                sr_json_string(b, e->term, strlen(e->term), prc);
+                appendf(b, prc, ",\"tf\":%u,\"df\":%u,\"idf\":%.6f,\"weight\":%.6f,\"doc_len\":%u}",
+                        e->tf, e->df, e->idf, e->weight, h->doc_len);
+            }
+            buf_append_str(b, "]", prc);
+        }
+        buf_append_str(b, "}\n", prc);
+        break;
+    case SR_FMT_TEXT:
+    default:
+        appendf(b, prc, "%3zu. %9.4f  %-10s  %s\n", h->rank, h->score, *h->date ? h->date : "-",
+                *h->title ? h->title : "(no title)");
+        appendf(b, prc, "     %s\n", h->id);
+        for (size_t i = 0; i < h->n_explain; i++) {
+            const sr_explain_term *e = &h->explain[i];
+            appendf(b, prc, "       %-20s tf=%u df=%u idf=%.4f len=%u -> %.4f\n", e->term, e->tf,
+                    e->df, e->idf, h->doc_len, e->weight);
+        }
+        break;
+    }
+}
+
+int sr_format_parse(const char *name)
+{
+    if (!strcmp(name, "text"))
+        return SR_FMT_TEXT;
+    if (!strcmp(name, "json"))
+        return SR_FMT_JSON;
+    if (!strcmp(name, "trec"))
+        return SR_FMT_TREC;
+    return -1;
+}

@@ -1,0 +1,280 @@
+/* bin/searcher - ranked search from the command line, or a batch of queries
+ * for evaluation (--format trec --queries FILE).  Thin: flags, sr_search(),
+ * print, exit status. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/buf.h"
+#include "../common/cli.h"
+#include "../common/utf8.h"
+#include "format.h"
+#include "sr.h"
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+enum { EXIT_OK = 0, EXIT_QUERY = 2, EXIT_INDEX = 3 };
+
+static const char usage_text[] =
+    "usage: searcher --db DIR [options] [QUERY...]\n"
+    "\n"
+    "Search the index in DIR and print the best hits, ranked by BM25.  The words of\n"
+    "QUERY are analyzed like the documents (case folding, stemming, Chinese word\n"
+    "segmentation) and combined with OR unless --and is given.  Without QUERY and\n"
+    "--queries, one query per line is read from standard input.\n"
+    "\n"
+    "options:\n"
+    "  --db DIR           index directory (required)\n"
+    "  --k N              number of hits to print (default 10)\n"
+    "  --offset N         skip the first N hits (paging)\n"
+    "  --format F         text (default), json (JSON Lines), or trec\n"
+    "                     (\"qid Q0 docid rank score tag\")\n"
+    "  --queries FILE     run every query in FILE: \"qid<TAB>query\" lines (a line\n"
+    "                     without a tab is a query numbered by its line); - = stdin\n"
+    "  --and              require every word (default: any word)\n"
+    "  --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
+    "  --explain          show each term's share of the score (tf, df, idf, length)\n"
+    "  --count            print only the number of matching documents\n"
+    "  --tag NAME         run tag in trec output (default \"ours\")\n"
+    "  --help, --version\n"
+    "\n"
+    "exit status: 0 success (also when nothing matched), 2 bad command line or a\n"
+    "malformed query (the message names the column), 3 the index could not be read.\n";
+
+typedef struct {
+    const char *db, *queries, *tag;
+    int count;
+    sr_format fmt;
+    sr_options so;
+} options;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "searcher: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'searcher --help'.\n");
+    return EXIT_QUERY;
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, 0, 'd'},      {"k", required_argument, 0, 'k'},
+        {"offset", required_argument, 0, 'o'},  {"format", required_argument, 0, 'f'},
+        {"queries", required_argument, 0, 'Q'}, {"and", no_argument, 0, 'A'},
+        {"k1", required_argument, 0, '1'},      {"b", required_argument, 0, 'b'},
+        {"explain", no_argument, 0, 'E'},       {"count", no_argument, 0, 'c'},
+        {"tag", required_argument, 0, 't'},     {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->so = sr_options_default();
+    o->tag = "ours";
+    int c, f;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'k':
+            if (!cli_parse_count(optarg, &o->so.k) || o->so.k > 1000000)
+                return usage_error("--k: '%s' is not a count (0..1000000)", optarg);
+            break;
+        case 'o':
+            if (!cli_parse_count(optarg, &o->so.offset) || o->so.offset > 1000000)
+                return usage_error("--offset: '%s' is not a count (0..1000000)", optarg);
+            break;
+        case 'f':
+            if ((f = sr_format_parse(optarg)) < 0)
+                return usage_error("--format: '%s' is not text, json or trec", optarg);
+            o->fmt = (sr_format)f;
+            break;
+        case 'Q': o->queries = optarg; break;
+        case 'A': o->so.default_and = 1; break;
+        case '1':
+            if (!cli_parse_double(optarg, 0, 100, &o->so.k1))
+                return usage_error("--k1: '%s' is not a number in 0..100", optarg);
+            break;
+        case 'b':
+            if (!cli_parse_double(optarg, 0, 1, &o->so.b))
+                return usage_error("--b: '%s' is not a number in 0..1", optarg);
+            break;
+        case 'E': o->so.explain = 1; break;
+        case 'c': o->count = 1; break;
+        case 't': o->tag = optarg; break;
+        case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
+        case 'V': printf("searcher %s\n", VERSION); exit(EXIT_OK);
+        case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!o->db)
+        return usage_error("%s", "--db DIR is required");
+    if (o->queries && optind < argc)
+        return usage_error("%s", "give either QUERY or --queries FILE, not both");
+    return -1;
+}
+
+/* Print a malformed-query message with a caret under the column. */
+static void report_query_error(const char *qid, const char *q, size_t len, size_t col,
+                               const char *msg)
+{
+    if (qid)
+        fprintf(stderr, "searcher: query %s: %s\n", qid, msg);
+    else
+        fprintf(stderr, "searcher: %s\n", msg);
+    if (col == 0)
+        return;
+    fprintf(stderr, "  %.*s\n  ", (int)len, q);
+    /* The caret goes under the col-th character (UTF-8 aware, 1 cell each). */
+    size_t chars = 0;
+    for (size_t i = 0; i < len && chars + 1 < col; i++)
+        if (((unsigned char)q[i] & 0xC0) != 0x80) {
+            fputc(q[i] == '\t' ? '\t' : ' ', stderr);
+            chars++;
+        }
+    fputs("^\n", stderr);
+}
+
+/* Run one query and print its hits.  Returns EXIT_OK, EXIT_QUERY or EXIT_INDEX. */
+static int run_query(sr_searcher *s, const options *o, const char *qid, const char *q,
+                     size_t len, sr_result *res, buf_t *out)
+{
+    err_t err;
+    err_clear(&err);
+    size_t col = 0;
+    buf_t clean;
+    buf_init(&clean);
+    rc_t rc = RC_OK;
+    /* A query with broken UTF-8 still runs, with U+FFFD where the bytes were. */
+    utf8_sanitize(q, len, &clean, NULL, NULL, &rc);
+    if (rc == RC_OK)
+        rc = sr_search(s, buf_cstr(&clean), clean.len, &o->so, res, &col, &err);
+    if (rc != RC_OK) {
+        int code = rc == RC_BADINPUT ? EXIT_QUERY : EXIT_INDEX;
+        report_query_error(qid, buf_cstr(&clean), clean.len, col,
+                           err.msg[0] ? err.msg : rc_str(rc));
+        buf_free(&clean);
+        return code;
+    }
+    buf_free(&clean);
+    buf_reset(out);
+    if (o->count) {
+        char line[64];
+        int n = qid && o->fmt != SR_FMT_TEXT
+                    ? snprintf(line, sizeof line, "%s\t", qid) : 0;
+        fwrite(line, 1, (size_t)(n > 0 ? n : 0), stdout);
+        printf("%llu\n", (unsigned long long)res->total);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < res->n_hits && rc == RC_OK; i++)
+        sr_format_hit(out, o->fmt, &res->hits[i], qid, o->tag, &rc);
+    if (o->fmt == SR_FMT_JSON && rc == RC_OK) {
+        char tail[160];
+        snprintf(tail, sizeof tail, "{\"summary\":true,\"total\":%llu,\"returned\":%zu,\"seconds\":%.6f}\n",
+                 (unsigned long long)res->total, res->n_hits, res->seconds);
+        buf_append_str(out, tail, &rc);
+    } else if (o->fmt == SR_FMT_TEXT && rc == RC_OK) {
+        char tail[160];
+        snprintf(tail, sizeof tail, "%llu matching document%s, %.1f ms\n",
+                 (unsigned long long)res->total, res->total == 1 ? "" : "s", res->seconds * 1e3);
+        buf_append_str(out, tail, &rc);
+    }
+    if (rc != RC_OK) {
+        fprintf(stderr, "searcher: out of memory\n");
+        return EXIT_INDEX;
+    }
+    fwrite(out->p, 1, out->len, stdout);
+    return EXIT_OK;
+}
+
+static int run_batch(sr_searcher *s, const options *o, FILE *in, int with_ids)
+{
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t n;
+    int worst = EXIT_OK;
+    sr_result res;
+    sr_result_init(&res);
+    buf_t out;
+    buf_init(&out);
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        char qidbuf[32];
+        const char *qid = qidbuf, *q = line;
+        char *tab = with_ids ? memchr(line, '\t', (size_t)n) : NULL;
+        if (tab) {
+            *tab = '\0';
+            qid = line;
+            q = tab + 1;
+        } else {
+            snprintf(qidbuf, sizeof qidbuf, "%zu", lineno);
+        }
+        int r = run_query(s, o, qid, q, (size_t)(line + n - q), &res, &out);
+        if (r == EXIT_INDEX) {
+            worst = r;
+            break;
+        }
+        if (r > worst)
+            worst = r;
+    }
+    free(line);
+    buf_free(&out);
+    sr_result_free(&res);
+    return worst;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    int r = parse_args(argc, argv, &o);
+    if (r >= 0)
+        return r;
+    err_t err;
+    err_clear(&err);
+    sr_searcher *s;
+    if (sr_open(o.db, &s, &err) != RC_OK) {
+        fprintf(stderr, "searcher: %s\n", err.msg);
+        return EXIT_INDEX;
+    }
+    if (o.queries) {
+        FILE *in = strcmp(o.queries, "-") ? fopen(o.queries, "r") : stdin;
+        if (!in) {
+            perror(o.queries);
+            sr_close(s);
+            return EXIT_QUERY;
+        }
+        r = run_batch(s, &o, in, 1);
+        if (in != stdin)
+            fclose(in);
+    } else if (optind < argc) {
+        buf_t q, out;
+        buf_init(&q);
+        buf_init(&out);
+        rc_t rc = RC_OK;
+        for (int i = optind; i < argc; i++) {
+            if (i > optind)
+                buf_append_byte(&q, ' ', &rc);
+            buf_append_str(&q, argv[i], &rc);
+        }
+        sr_result res;
+        sr_result_init(&res);
+        r = rc == RC_OK ? run_query(s, &o, NULL, buf_cstr(&q), q.len, &res, &out) : EXIT_INDEX;
+        sr_result_free(&res);
+        buf_free(&q);
+        buf_free(&out);
+    } else {
+        r = run_batch(s, &o, stdin, o.fmt == SR_FMT_TREC);
+    }
+    sr_close(s);
+    if (fflush(stdout) != 0) {
+        perror("searcher: writing results");
+        return EXIT_INDEX;
+    }
+    return r;
+}

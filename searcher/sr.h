@@ -1,0 +1,96 @@
+/* sr.h - the searcher: a query in, ranked hits out.
+ *
+ * Lifecycle:
+ *   sr_searcher *s;
+ *   sr_open(dir, &s, &err);              // opens the index and an analyzer
+ *   sr_result res;  sr_result_init(&res);
+ *   sr_search(s, query, &opt, &res, &err);   // repeat; res is reset each time
+ *   ... res.hits[0 .. res.n_hits) ...
+ *   sr_result_free(&res);
+ *   sr_close(s);
+ *
+ * Each sr_search() takes its own short snapshot of the index, so a searcher
+ * can run for hours beside a nightly reindex and each query sees one
+ * consistent generation.  The query is analyzed with the analyzer
+ * configuration the index was built with.
+ *
+ * Ranking: BM25 (bm25.c) with k1 and b from the options; ties are broken by
+ * internal docid (earlier indexed first), so results are deterministic.
+ */
+#ifndef SEARCHER_SR_H
+#define SEARCHER_SR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/arena.h"
+#include "../common/rc.h"
+
+typedef struct {
+    double k1, b;          /* BM25 parameters (1.2, 0.75) */
+    size_t k;              /* hits to return (10) */
+    size_t offset;         /* hits to skip first, for paging (0) */
+    int default_and;       /* 1: words are ANDed unless OR is written */
+    int explain;           /* 1: fill sr_hit.explain */
+    int want_snippets;     /* 1: fill sr_hit.snippet */
+    size_t max_expansions; /* prefix expansion limit (SR_DEFAULT_EXPANSIONS) */
+} sr_options;
+
+enum { SR_DEFAULT_K = 10, SR_DEFAULT_EXPANSIONS = 100 };
+
+/* One term's share of a hit's score (for --explain). */
+typedef struct {
+    const char *term;   /* analyzed term */
+    uint32_t tf, df;
+    double idf, weight;
+} sr_explain_term;
+
+typedef struct {
+    size_t off, len;    /* byte span in the snippet */
+} sr_span;
+
+typedef struct {
+    uint32_t docid;
+    double score;
+    size_t rank;        /* 1-based, counting the offset */
+    const char *id, *title, *date, *lang, *source, *charset, *repair;
+    uint32_t doc_len;
+    unsigned flags;
+    /* --explain */
+    sr_explain_term *explain;
+    size_t n_explain;
+    /* snippets (when asked for) */
+    const char *snippet;
+    sr_span *marks;
+    size_t n_marks;
+} sr_hit;
+
+typedef struct {
+    sr_hit *hits;
+    size_t n_hits;
+    uint64_t total;      /* documents matching the query */
+    double seconds;      /* time spent in sr_search */
+    double avg_len;      /* collection statistics used, for --explain */
+    uint64_t n_docs;
+    const char *note;    /* non-fatal remark ("prefix expansion limited ..."), or NULL */
+    arena_t arena;       /* owns everything the hits point to */
+} sr_result;
+
+sr_options sr_options_default(void);
+void sr_result_init(sr_result *res);
+void sr_result_free(sr_result *res);
+
+typedef struct sr_searcher sr_searcher;
+
+/* RC_OK (*out owns the searcher), RC_IO (no index), RC_BADINPUT (index of
+ * another format), RC_CORRUPT, RC_NOMEM, RC_INTERNAL. */
+rc_t sr_open(const char *dir, sr_searcher **out, err_t *err);
+void sr_close(sr_searcher *s);
+
+/* Run one query.  RC_OK (res filled), RC_BADINPUT (malformed query: the
+ * message names the column, and err_col is set, 1-based), RC_CORRUPT, RC_IO,
+ * RC_NOMEM. */
+rc_t sr_search(sr_searcher *s, const char *query, size_t len, const sr_options *opt,
+               sr_result *res, size_t *err_col, err_t *err);
+
+#endif

@@ -1,0 +1,83 @@
+/* topk.c - the k best documents in a bounded min-heap.  The root is the
+ * weakest kept hit; its score is the threshold a new document must beat,
+ * which is what a pruning iterator would be handed as min_score. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* a ranks below b: lower score, or equal score and higher docid. */
+static int worse(const sr_scored *a, const sr_scored *b)
+{
+    return a->score < b->score || (a->score == b->score && a->docid > b->docid);
+}
+
+rc_t sr_topk_init(sr_topk *t, arena_t *a, size_t cap)
+{
+    t->n = 0;
+    t->cap = cap;
+    t->h = arena_alloc(a, (cap ? cap : 1) * sizeof *t->h);
+    return t->h ? RC_OK : RC_NOMEM;
+}
+
+static void sift_down(sr_topk *t, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < t->n && worse(&t->h[l], &t->h[m]))
+            m = l;
+        if (r < t->n && worse(&t->h[r], &t->h[m]))
+            m = r;
+        if (m == i)
+            return;
+        sr_scored tmp = t->h[i];
+        t->h[i] = t->h[m];
+        t->h[m] = tmp;
+        i = m;
+    }
+}
+
+void sr_topk_push(sr_topk *t, double score, uint32_t docid)
+{
+    sr_scored s = {score, docid};
+    if (t->cap == 0)
+        return;
+    if (t->n < t->cap) {
+        size_t i = t->n++;
+        t->h[i] = s;
+        while (i > 0) {
+            size_t p = (i - 1) / 2;
+            if (!worse(&t->h[i], &t->h[p]))
+                break;
+            sr_scored tmp = t->h[i];
+            t->h[i] = t->h[p];
+            t->h[p] = tmp;
+            i = p;
+        }
+        return;
+    }
+    if (!worse(&t->h[0], &s))
+        return;
+    t->h[0] = s;
+    sift_down(t, 0);
+}
+
+double sr_topk_threshold(const sr_topk *t)
+{
+    return t->n < t->cap ? -INFINITY : t->h[0].score;
+}
+
+static int cmp_best(const void *x, const void *y)
+{
+    const sr_scored *a = x, *b = y;
+    if (worse(a, b))
+        return 1;
+    if (worse(b, a))
+        return -1;
+    return 0;
+}
+
+void sr_topk_sort(sr_topk *t)
+{
+    qsort(t->h, t->n, sizeof *t->h, cmp_best);
+}

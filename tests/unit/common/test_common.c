@@ -1,0 +1,214 @@
+/* Unit tests for common/: varints, buffers, UTF-8 repair, arena, string map,
+ * option parsing, allocation fault injection. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../../common/arena.h"
+#include "../../../common/buf.h"
+#include "../../../common/cli.h"
+#include "../../../common/mem.h"
+#include "../../../common/strmap.h"
+#include "../../../common/utf8.h"
+
+static void varint_round_trip(void **state)
+{
+    (void)state;
+    static const uint64_t values[] = {0, 1, 127, 128, 255, 300, 16383, 16384, 1u << 31,
+                                      UINT32_MAX, (uint64_t)1 << 40, UINT64_MAX};
+    buf_t b;
+    buf_init(&b);
+    rc_t rc = RC_OK;
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++)
+        buf_append_varint(&b, values[i], &rc);
+    assert_int_equal(rc, RC_OK);
+    const unsigned char *p = b.p, *end = b.p + b.len;
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        uint64_t v;
+        assert_true(varint_get(&p, end, &v));
+        assert_true(v == values[i]);
+        assert_int_equal(varint_len(values[i]), varint_put((unsigned char[10]){0}, values[i]));
+    }
+    assert_ptr_equal(p, end);
+    buf_free(&b);
+}
+
+static void varint_rejects_torn_and_overlong(void **state)
+{
+    (void)state;
+    const unsigned char torn[] = {0x80, 0x80};
+    const unsigned char *p = torn;
+    uint64_t v;
+    assert_false(varint_get(&p, torn + 2, &v));
+    assert_ptr_equal(p, torn);
+    unsigned char over[11];
+    memset(over, 0xff, sizeof over);
+    p = over;
+    assert_false(varint_get(&p, over + sizeof over, &v));
+    const unsigned char big[] = {0x80, 0x80, 0x80, 0x80, 0x10}; /* 2^32 */
+    p = big;
+    uint32_t v32;
+    assert_false(varint_get32(&p, big + 5, &v32));
+}
+
+static void buf_keeps_zero_padding(void **state)
+{
+    (void)state;
+    buf_t b;
+    buf_init(&b);
+    rc_t rc = RC_OK;
+    buf_append_str(&b, "hello world", &rc);
+    buf_reset(&b);
+    buf_append_str(&b, "abc", &rc);
+    assert_string_equal(buf_cstr(&b), "abc");
+    for (size_t i = b.len; i < b.len + BUF_PAD; i++)
+        assert_int_equal(b.p[i], 0);
+    buf_free(&b);
+}
+
+static void utf8_sanitize_replaces_and_reports(void **state)
+{
+    (void)state;
+    /* valid "a", stray 0xff, truncated 3-byte sequence, NUL, valid "é" */
+    const char in[] = "a\xff" "b\xe2\x82" "c\0d\xc3\xa9";
+    size_t offs[8], n_offs = 0;
+    void on_bad(void *ctx, size_t off);
+    buf_t out;
+    buf_init(&out);
+    rc_t rc = RC_OK;
+    struct { size_t *o; size_t *n; } ctx = {offs, &n_offs};
+    size_t n = utf8_sanitize(in, sizeof in - 1, &out, on_bad, &ctx, &rc);
+    assert_int_equal(rc, RC_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(buf_cstr(&out), "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd" "d\xc3\xa9");
+    assert_int_equal(n_offs, 3);
+    assert_int_equal(offs[0], 1);
+    assert_int_equal(offs[1], 3);
+    assert_int_equal(offs[2], 6);
+    assert_int_equal(utf8_valid_prefix((const char *)out.p, out.len), out.len);
+    buf_free(&out);
+}
+
+void on_bad(void *ctx, size_t off)
+{
+    struct { size_t *o; size_t *n; } *c = ctx;
+    c->o[(*c->n)++] = off;
+}
+
+static void utf8_rejects_overlong_and_surrogates(void **state)
+{
+    (void)state;
+    assert_int_equal(utf8_valid_prefix("\xc0\xaf", 2), 0);        /* overlong '/' */
+    assert_int_equal(utf8_valid_prefix("\xed\xa0\x80", 3), 0);    /* U+D800 */
+    assert_int_equal(utf8_valid_prefix("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+    assert_int_equal(utf8_valid_prefix("\xe4\xb8\xad", 3), 3);    /* 中 */
+    assert_int_equal(utf8_floor("ab\xe4\xb8", 4), 2);
+    assert_int_equal(utf8_floor("ab\xe4\xb8\xad", 5), 5);
+}
+
+static void arena_allocates_aligned_and_resets(void **state)
+{
+    (void)state;
+    arena_t a;
+    arena_init(&a, 128);
+    void *p1 = arena_alloc(&a, 3);
+    void *p2 = arena_alloc(&a, 8);
+    assert_non_null(p1);
+    assert_int_equal((uintptr_t)p2 % _Alignof(max_align_t), 0);
+    char *big = arena_alloc(&a, 10000);
+    assert_non_null(big);
+    memset(big, 1, 10000);
+    char *s = arena_strndup(&a, "abcdef", 3);
+    assert_string_equal(s, "abc");
+    arena_reset(&a);
+    assert_non_null(arena_alloc(&a, 64));
+    arena_free(&a);
+}
+
+static void strmap_put_get_grow(void **state)
+{
+    (void)state;
+    strmap m;
+    strmap_init(&m);
+    char key[32];
+    for (int i = 0; i < 5000; i++) {
+        int added;
+        snprintf(key, sizeof key, "term%d", i);
+        strmap_slot *s = strmap_put(&m, key, strlen(key), &added);
+        assert_non_null(s);
+        assert_true(added);
+        s->value = (uint64_t)i * 3;
+    }
+    for (int i = 0; i < 5000; i++) {
+        snprintf(key, sizeof key, "term%d", i);
+        strmap_slot *s = strmap_get(&m, key, strlen(key));
+        assert_non_null(s);
+        assert_int_equal(s->value, (uint64_t)i * 3);
+    }
+    assert_null(strmap_get(&m, "nope", 4));
+    strmap_clear(&m);
+    assert_null(strmap_get(&m, "term1", 5));
+    strmap_free(&m);
+}
+
+static void cli_parsers(void **state)
+{
+    (void)state;
+    size_t n;
+    double d;
+    assert_true(cli_parse_size("16M", &n));
+    assert_int_equal(n, 16u << 20);
+    assert_true(cli_parse_size("512", &n));
+    assert_int_equal(n, 512);
+    assert_false(cli_parse_size("-1", &n));
+    assert_false(cli_parse_size("12X", &n));
+    assert_true(cli_parse_count("100", &n));
+    assert_false(cli_parse_count("1e3", &n));
+    assert_true(cli_parse_double("0.75", 0, 1, &d));
+    assert_false(cli_parse_double("1.5", 0, 1, &d));
+    assert_false(cli_parse_double("nan", 0, 1, &d));
+}
+
+static void fault_injection_fails_nth_allocation(void **state)
+{
+    (void)state;
+    mem_fail_after(2);
+    void *a = mem_alloc(8), *b = mem_alloc(8), *c = mem_alloc(8);
+    mem_fail_reset();
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_null(c);
+    assert_int_equal(mem_fail_count(), 1);
+    mem_free(a);
+    mem_free(b);
+    /* Builders turn the failure into a sticky RC_NOMEM. */
+    buf_t buf;
+    buf_init(&buf);
+    rc_t rc = RC_OK;
+    mem_fail_after(0);
+    buf_append_str(&buf, "x", &rc);
+    buf_append_str(&buf, "y", &rc);
+    mem_fail_reset();
+    assert_int_equal(rc, RC_NOMEM);
+    buf_free(&buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(varint_round_trip),
+        cmocka_unit_test(varint_rejects_torn_and_overlong),
+        cmocka_unit_test(buf_keeps_zero_padding),
+        cmocka_unit_test(utf8_sanitize_replaces_and_reports),
+        cmocka_unit_test(utf8_rejects_overlong_and_surrogates),
+        cmocka_unit_test(arena_allocates_aligned_and_resets),
+        cmocka_unit_test(strmap_put_get_grow),
+        cmocka_unit_test(cli_parsers),
+        cmocka_unit_test(fault_injection_fails_nth_allocation),
+    };
+    return cmocka_run_group_tests_name("common", tests, NULL, NULL);
+}

@@ -1,0 +1,371 @@
+/* Unit tests for indexer/: the postings block codec, corruption detection,
+ * writing and reading an index, incremental updates against a fresh build,
+ * and allocation failures during a run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../../common/mem.h"
+#include "../../../indexer/internal.h"
+#include "../testutil.h"
+
+static void block_round_trip(void **state)
+{
+    (void)state;
+    blk_enc e;
+    blk_enc_init(&e);
+    blk_enc_reset(&e);
+    rc_t rc = RC_OK;
+    /* docs 7, 9, 300 with positions {1,5}, {0}, {2,3,70000} */
+    const unsigned char p7[] = {1, 4}, p9[] = {0}, p300[] = {2, 1, 0xAD, 0xA2, 0x04};
+    blk_enc_add(&e, 7, 2, p7, sizeof p7, 10, &rc);
+    blk_enc_add(&e, 9, 1, p9, sizeof p9, 4, &rc);
+    blk_enc_add(&e, 300, 3, p300, sizeof p300, 99, &rc);
+    buf_t v;
+    buf_init(&v);
+    blk_enc_value(&e, &v, &rc);
+    assert_int_equal(rc, RC_OK);
+    blk_view bv;
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(blk_parse(7, v.p, v.len, &bv, &err), RC_OK);
+    assert_int_equal(bv.n, 3);
+    assert_int_equal(bv.last, 300);
+    assert_int_equal(bv.max_tf, 3);
+    assert_int_equal(bv.min_len, 4);
+    uint32_t docids[3], tfs[3], offs[4], pos[3];
+    assert_int_equal(blk_decode(&bv, docids, tfs, &err), RC_OK);
+    assert_int_equal(docids[0], 7);
+    assert_int_equal(docids[2], 300);
+    assert_int_equal(tfs[1], 1);
+    assert_int_equal(blk_pos_offsets(&bv, tfs, offs, &err), RC_OK);
+    assert_int_equal(blk_decode_positions(bv.pos + offs[2], bv.pos + offs[3], 3, pos, &err), RC_OK);
+    assert_int_equal(pos[0], 2);
+    assert_int_equal(pos[1], 3);
+    assert_int_equal(pos[2], 3 + 69933); /* 0x2D | 0x22 << 7 | 4 << 14 */
+    /* Every flipped byte and every truncation is caught, never decoded. */
+    for (size_t i = 0; i < v.len; i++) {
+        for (int bit = 0; bit < 8; bit++) {
+            v.p[i] ^= (unsigned char)(1 << bit);
+            err_clear(&err);
+            rc_t r = blk_parse(7, v.p, v.len, &bv, &err);
+            if (r == RC_OK)
+                r = blk_decode(&bv, docids, tfs, &err);
+            assert_int_equal(r, RC_CORRUPT);
+            v.p[i] ^= (unsigned char)(1 << bit);
+        }
+    }
+    for (size_t n = 0; n < v.len; n++) {
+        err_clear(&err);
+        assert_int_equal(blk_parse(7, v.p, n, &bv, &err), RC_CORRUPT);
+    }
+    buf_free(&v);
+    blk_enc_free(&e);
+}
+
+static void block_key_order_is_term_then_docid(void **state)
+{
+    (void)state;
+    unsigned char a[64], b[64], c[64];
+    size_t na = blk_key(a, "ab", 2, 300), nb = blk_key(b, "ab", 2, 1000),
+           nc = blk_key(c, "abc", 3, 1);
+    assert_true(memcmp(a, b, na) < 0);
+    assert_true(memcmp(b, c, nb < nc ? nb : nc) < 0);
+    MDB_val k = {na, a};
+    const char *t;
+    size_t tl;
+    uint32_t d;
+    assert_true(blk_key_split(&k, &t, &tl, &d));
+    assert_int_equal(tl, 2);
+    assert_int_equal(d, 300);
+}
+
+/* Every posting of an index, keyed by external id, as one string:
+ * "term:id/tf/pos,pos;..." sorted, plus stats. */
+static char *dump_index(const char *dir)
+{
+    ix_reader *r;
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
+    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
+    buf_t out;
+    buf_init(&out);
+    rc_t rc = RC_OK;
+    char line[1024];
+    const ix_stats *st = ix_reader_stats(r);
+    snprintf(line, sizeof line, "N=%llu total=%llu terms=%llu\n", (unsigned long long)st->n_docs,
+             (unsigned long long)st->total_len, (unsigned long long)st->n_terms);
+    buf_append_str(&out, line, &rc);
+    MDB_cursor *c;
+    MDB_txn *txn = ix_reader_txn(r);
+    assert_int_equal(mdb_cursor_open(txn, ix_reader_env(r)->terms, &c), 0);
+    MDB_val k, v;
+    char **rows = NULL;
+    size_t n_rows = 0;
+    for (int m = mdb_cursor_get(c, &k, &v, MDB_FIRST); m == 0; m = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        ix_iter *it;
+        char term[256];
+        snprintf(term, sizeof term, "%.*s", (int)k.mv_size, (char *)k.mv_data);
+        assert_int_equal(ix_iter_open(r, k.mv_data, k.mv_size, &it, &err), RC_OK);
+        uint32_t df = 0;
+        for (rc_t x = ix_iter_next(it, &err); x == RC_OK && !ix_iter_eof(it); x = ix_iter_next(it, &err)) {
+            ix_docinfo di;
+            assert_int_equal(ix_doc_get(r, ix_iter_docid(it), &di, &err), RC_OK);
+            const uint32_t *pos;
+            uint32_t np;
+            assert_int_equal(ix_iter_positions(it, &pos, &np, &err), RC_OK);
+            int n = snprintf(line, sizeof line, "%s:%.*s/%u/len%u/", term, (int)di.id_len, di.id,
+                             ix_iter_tf(it), ix_doc_len(r, ix_iter_docid(it)));
+            for (uint32_t j = 0; j < np && n < 900; j++)
+                n += snprintf(line + n, sizeof line - (size_t)n, "%u,", pos[j]);
+            rows = realloc(rows, (n_rows + 1) * sizeof *rows);
+            rows[n_rows++] = strdup(line);
+            df++;
+        }
+        assert_int_equal(df, ix_iter_term_info(it)->df);
+        ix_iter_close(it);
+    }
+    mdb_cursor_close(c);
+    int cmp(const void *a, const void *b);
+    qsort(rows, n_rows, sizeof *rows, cmp);
+    for (size_t i = 0; i < n_rows; i++) {
+        buf_append_str(&out, rows[i], &rc);
+        buf_append_str(&out, "\n", &rc);
+        free(rows[i]);
+    }
+    free(rows);
+    ix_reader_end(r);
+    ix_reader_close(r);
+    char *s = strdup(buf_cstr(&out));
+    buf_free(&out);
+    return s;
+}
+
+int cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void write_then_read(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    ix_doc docs[] = {
+        tu_doc("a", "en", "Cancer screening", "AI reads mammograms for breast cancer"),
+        tu_doc("b", "ru", "Телемедицина", "Консультации в сельских больницах"),
+        tu_doc("c", "zh", "人工智能", "人工智能辅助诊断肺结节"),
+    };
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, docs, 3, NULL, 0, &rs, &err), RC_OK);
+    assert_int_equal(rs.added, 3);
+    ix_reader *r;
+    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
+    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
+    assert_int_equal(ix_reader_stats(r)->n_docs, 3);
+    ix_term_info ti;
+    assert_int_equal(ix_term_get(r, "cancer", 6, &ti, &err), RC_OK);
+    assert_int_equal(ti.df, 1);
+    assert_int_equal(ti.cf, 2);
+    ix_iter *it;
+    assert_int_equal(ix_iter_open(r, "cancer", 6, &it, &err), RC_OK);
+    assert_int_equal(ix_iter_next(it, &err), RC_OK);
+    assert_int_equal(ix_iter_docid(it), 1);
+    const uint32_t *pos;
+    uint32_t np;
+    assert_int_equal(ix_iter_positions(it, &pos, &np, &err), RC_OK);
+    assert_int_equal(np, 2);
+    assert_int_equal(pos[0], 0);                    /* title starts at 0 */
+    assert_int_equal(pos[1], 2 + IX_FIELD_GAP + 5); /* body after the gap */
+    ix_iter_close(it);
+    ix_docinfo di;
+    assert_int_equal(ix_doc_get(r, 2, &di, &err), RC_OK);
+    assert_memory_equal(di.id, "b", 1);
+    assert_int_equal(di.title_end, 1);
+    buf_t text;
+    buf_init(&text);
+    assert_int_equal(ix_doc_text(r, 3, &text, &err), RC_OK);
+    assert_string_equal(buf_cstr(&text), "人工智能辅助诊断肺结节");
+    buf_free(&text);
+    uint32_t d;
+    assert_int_equal(ix_doc_lookup(r, "c", 1, &d, &err), RC_OK);
+    assert_int_equal(d, 3);
+    assert_int_equal(ix_term_get(r, "nosuchterm", 10, &ti, &err), RC_NOTFOUND);
+    ix_reader_end(r);
+    ix_reader_close(r);
+    size_t n;
+    assert_int_equal(ix_check(dir, &n, &err), RC_OK);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* Many documents so that terms span several blocks; then replace, delete
+ * and add, and compare with a fresh build of the same final documents. */
+static void incremental_equals_fresh_build(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    static char ids[N + 10][16], texts[N + 10][128];
+    ix_doc docs[N + 10];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], 16, "doc%d", i);
+        snprintf(texts[i], 128, "common words appear everywhere number%d %s", i % 37,
+                 i % 3 ? "screening" : "diagnosis diagnosis");
+        docs[i] = tu_doc(ids[i], "en", "", texts[i]);
+    }
+    char *inc = tu_tmpdir(), *fresh = tu_tmpdir();
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(inc, docs, N, NULL, 0, &rs, &err), RC_OK);
+    /* Second run: replace doc0 (first docid of every block) and doc300,
+     * delete doc1 and doc599, add two new ones; re-add doc5 unchanged. */
+    ix_doc upd[4];
+    upd[0] = tu_doc("doc0", "en", "", "replaced text about diagnosis");
+    upd[1] = tu_doc("doc300", "en", "", "common words replaced again");
+    upd[2] = tu_doc("new1", "en", "", "new document about screening and common words");
+    upd[3] = docs[5];
+    const char *del[] = {"doc1", "doc599"};
+    assert_int_equal(tu_index(inc, upd, 4, del, 2, &rs, &err), RC_OK);
+    assert_int_equal(rs.replaced, 2);
+    assert_int_equal(rs.added, 1);
+    assert_int_equal(rs.unchanged, 1);
+    assert_int_equal(rs.deleted, 2);
+    /* The same final documents in one fresh build. */
+    ix_doc final[N + 10];
+    size_t n = 0;
+    for (int i = 0; i < N; i++) {
+        if (i == 1 || i == 599)
+            continue;
+        final[n++] = i == 0 ? upd[0] : i == 300 ? upd[1] : docs[i];
+    }
+    final[n++] = upd[2];
+    assert_int_equal(tu_index(fresh, final, n, NULL, 0, &rs, &err), RC_OK);
+    char *a = dump_index(inc), *b = dump_index(fresh);
+    assert_string_equal(a, b);
+    size_t checked;
+    assert_int_equal(ix_check(inc, &checked, &err), RC_OK);
+    free(a);
+    free(b);
+    tu_rmrf(inc);
+    tu_rmrf(fresh);
+    free(inc);
+    free(fresh);
+}
+
+static void same_id_twice_last_wins(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    ix_doc docs[] = {tu_doc("x", "en", "", "first version apples"),
+                     tu_doc("y", "en", "", "other"),
+                     tu_doc("x", "en", "", "second version pears")};
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, docs, 3, NULL, 0, &rs, &err), RC_OK);
+    char *d = dump_index(dir);
+    assert_null(strstr(d, "appl"));
+    assert_non_null(strstr(d, "pear:x/"));
+    assert_non_null(strstr(d, "N=2 "));
+    free(d);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void uncommitted_run_changes_nothing(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    ix_doc one = tu_doc("a", "en", "", "alpha beta");
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, &one, 1, NULL, 0, &rs, &err), RC_OK);
+    char *before = dump_index(dir);
+    ix_writer *w;
+    ix_writer_options o = ix_writer_options_default();
+    assert_int_equal(ix_writer_open(dir, &o, &w, &err), RC_OK);
+    ix_doc two = tu_doc("b", "en", "", "gamma");
+    ix_outcome out;
+    assert_int_equal(ix_writer_add(w, &two, &out, &err), RC_OK);
+    ix_writer_close(w); /* no commit */
+    char *after = dump_index(dir);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+static void second_writer_is_refused(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    ix_writer *w1, *w2;
+    ix_writer_options o = ix_writer_options_default();
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(ix_writer_open(dir, &o, &w1, &err), RC_OK);
+    o.lock_timeout = 0.2;
+    err_clear(&err);
+    assert_int_equal(ix_writer_open(dir, &o, &w2, &err), RC_BUSY);
+    assert_non_null(strstr(err.msg, "another indexer"));
+    ix_writer_close(w1);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* Fail each allocation in turn during a whole run: every attempt returns a
+ * clean error or succeeds, and the index is always the old or the new one. */
+static void allocation_failures_are_clean(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    ix_doc base = tu_doc("a", "en", "Title", "alpha beta gamma");
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, &base, 1, NULL, 0, &rs, &err), RC_OK);
+    char *old = dump_index(dir);
+    ix_doc upd[] = {tu_doc("a", "en", "Title", "alpha delta"), tu_doc("b", "zh", "", "人工智能诊断")};
+    int successes = 0;
+    for (long n = 0; n < 4000 && !successes; n += 1) {
+        err_clear(&err);
+        mem_fail_after(n);
+        rc_t rc = tu_index(dir, upd, 2, NULL, 0, &rs, &err);
+        mem_fail_reset();
+        assert_true(rc == RC_OK || rc == RC_NOMEM || rc == RC_INTERNAL || rc == RC_IO);
+        char *now = dump_index(dir);
+        if (rc == RC_OK)
+            successes++;
+        else
+            assert_string_equal(now, old);
+        free(now);
+    }
+    assert_int_equal(successes, 1);
+    size_t checked;
+    assert_int_equal(ix_check(dir, &checked, &err), RC_OK);
+    free(old);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(block_round_trip),
+        cmocka_unit_test(block_key_order_is_term_then_docid),
+        cmocka_unit_test(write_then_read),
+        cmocka_unit_test(incremental_equals_fresh_build),
+        cmocka_unit_test(same_id_twice_last_wins),
+        cmocka_unit_test(uncommitted_run_changes_nothing),
+        cmocka_unit_test(second_writer_is_refused),
+        cmocka_unit_test(allocation_failures_are_clean),
+    };
+    return cmocka_run_group_tests_name("indexer", tests, NULL, NULL);
+}

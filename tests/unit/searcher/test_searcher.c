@@ -1,0 +1,132 @@
+/* Unit tests for searcher/: BM25 against a hand-computed three-document
+ * example, tie-breaking, paging, the AND operator, the top-k heap. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../../searcher/internal.h"
+#include "../../../searcher/sr.h"
+#include "../testutil.h"
+
+static char *dir;
+
+static int setup(void **state)
+{
+    (void)state;
+    dir = tu_tmpdir();
+    ix_doc docs[] = {
+        tu_doc("d1", "en", "", "apple banana apple"),
+        tu_doc("d2", "en", "", "banana cherry"),
+        tu_doc("d3", "en", "", "cherry cherry cherry date"),
+    };
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    return tu_index(dir, docs, 3, NULL, 0, &rs, &err) == RC_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_rmrf(dir);
+    free(dir);
+    return 0;
+}
+
+static void search(const char *q, const sr_options *o, sr_result *res)
+{
+    sr_searcher *s;
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(sr_open(dir, &s, &err), RC_OK);
+    size_t col;
+    assert_int_equal(sr_search(s, q, strlen(q), o, res, &col, &err), RC_OK);
+    sr_close(s);
+}
+
+/* N = 3, avgdl = (3 + 2 + 4) / 3 = 3, k1 = 1.2, b = 0.75.
+ * apple:  df 1, idf = ln(1 + 2.5/1.5) = 0.980829
+ *   d1: tf 2, len 3: K = 1.2 * (0.25 + 0.75 * 3/3) = 1.2;  2*2.2/(2+1.2)   = 1.375
+ *       -> 0.980829 * 1.375 = 1.348640
+ * cherry: df 2, idf = ln(1 + 1.5/2.5) = ln 1.6 = 0.470004
+ *   d2: tf 1, len 2: K = 1.2 * (0.25 + 0.5) = 0.9;  2.2/1.9 = 1.157895 -> 0.544215
+ *   d3: tf 3, len 4: K = 1.2 * (0.25 + 1.0) = 1.5;  6.6/4.5 = 1.466667 -> 0.689339 */
+static void bm25_matches_hand_computation(void **state)
+{
+    (void)state;
+    sr_options o = sr_options_default();
+    sr_result res;
+    sr_result_init(&res);
+    search("apple cherry", &o, &res);
+    assert_int_equal(res.total, 3);
+    assert_int_equal(res.n_hits, 3);
+    assert_string_equal(res.hits[0].id, "d1");
+    assert_true(fabs(res.hits[0].score - 1.348640) < 1e-5);
+    assert_string_equal(res.hits[1].id, "d3");
+    assert_true(fabs(res.hits[1].score - 0.689339) < 1e-5);
+    assert_string_equal(res.hits[2].id, "d2");
+    assert_true(fabs(res.hits[2].score - 0.544215) < 1e-5);
+    sr_result_free(&res);
+}
+
+static void and_paging_and_ties(void **state)
+{
+    (void)state;
+    sr_options o = sr_options_default();
+    sr_result res;
+    sr_result_init(&res);
+    o.default_and = 1;
+    search("banana cherry", &o, &res);
+    assert_int_equal(res.total, 1);
+    assert_string_equal(res.hits[0].id, "d2");
+    o.default_and = 0;
+    o.k = 1;
+    o.offset = 1;
+    search("banana cherry", &o, &res);
+    assert_int_equal(res.total, 3);
+    assert_int_equal(res.n_hits, 1);
+    assert_int_equal(res.hits[0].rank, 2);
+    /* "banana" alone: d1 and d2 both tf 1; d2 is shorter so scores higher. */
+    o.k = 10;
+    o.offset = 0;
+    search("banana", &o, &res);
+    assert_string_equal(res.hits[0].id, "d2");
+    assert_string_equal(res.hits[1].id, "d1");
+    /* A word in no document, and a query of stopwords only: no hits, no error. */
+    search("zzzz the of", &o, &res);
+    assert_int_equal(res.total, 0);
+    sr_result_free(&res);
+}
+
+static void topk_keeps_best_and_breaks_ties_by_docid(void **state)
+{
+    (void)state;
+    arena_t a;
+    arena_init(&a, 1024);
+    sr_topk t;
+    assert_int_equal(sr_topk_init(&t, &a, 3), RC_OK);
+    sr_topk_push(&t, 1.0, 5);
+    sr_topk_push(&t, 2.0, 9);
+    sr_topk_push(&t, 1.0, 2);
+    sr_topk_push(&t, 1.0, 7); /* ties with 5 and 2 but later: dropped */
+    sr_topk_push(&t, 0.5, 1);
+    sr_topk_sort(&t);
+    assert_int_equal(t.n, 3);
+    assert_int_equal(t.h[0].docid, 9);
+    assert_int_equal(t.h[1].docid, 2);
+    assert_int_equal(t.h[2].docid, 5);
+    arena_free(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bm25_matches_hand_computation),
+        cmocka_unit_test(and_paging_and_ties),
+        cmocka_unit_test(topk_keeps_best_and_breaks_ties_by_docid),
+    };
+    return cmocka_run_group_tests_name("searcher", tests, setup, teardown);
+}
