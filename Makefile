@@ -79,11 +79,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
 test: ensure-deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -s all $(UNIT_BIN)
 	@BUILD=$(BUILD) tests/run_tests.sh $(UNIT_BIN)
 
 demo: ensure-deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -s all
 	@./tests/demo.sh
 
 bench: all

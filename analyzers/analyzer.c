@@ -397,6 +397,25 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
     return RC_OK;
 }
 
+/* ICU keeps "Super_Bowl_50" and "snake_case" as one word (the underscore is
+ * ExtendNumLet); in news text these are Wikipedia slugs and identifiers
+ * whose parts are what people search for, so each part is a word. */
+static rc_t split_word(scan *sc, int32_t ustart, int32_t uend)
+{
+    int32_t from = ustart;
+    for (int32_t i = ustart; i < uend; i++) {
+        if (sc->u[i] != '_')
+            continue;
+        if (i > from) {
+            rc_t rc = one_word(sc, from, i);
+            if (rc != RC_OK)
+                return rc;
+        }
+        from = i + 1;
+    }
+    return from < uend ? one_word(sc, from, uend) : RC_OK;
+}
+
 /* Where to end a chunk that starts at off: a line break, else a space, else
  * a character boundary, within CHUNK_BYTES. */
 static size_t chunk_len(const char *text, size_t len, size_t off)
@@ -457,7 +476,7 @@ rc_t an_analyze(an_analyzer *an, const char *lang, const char *text, size_t len,
         int32_t s, e;
         int kind;
         while (rc == RC_OK && seg_next(an->seg, &s, &e, &kind))
-            rc = one_word(&sc, s, e);
+            rc = split_word(&sc, s, e);
         if (rc == RC_OK)
             rc = run_end(&sc);
         off += n;

@@ -6,8 +6,11 @@
  * The idf is Lucene's "plus one" form: always positive, so a term that is
  * in more than half of the documents still adds a little instead of
  * subtracting (the classic Robertson-Sparck Jones idf goes negative there,
- * and FTS5 floors it at 1e-6 for that reason).  Measured on ../shared/eval
- * (README, "Retrieval quality").
+ * and FTS5 floors it at 1e-6 for that reason).  On ../shared/eval the two
+ * rank alike (nDCG@10, this form vs the floored classic one: med 0.7074 /
+ * 0.7092, cran 0.3733 / 0.3703, xquad en 0.9705 / 0.9715, ru 0.9538 /
+ * 0.9531, zh 0.9662 / 0.9665, cmrc2018 0.9918 / 0.9918), so the form that
+ * never lets a matching word lower a score wins.
  *
  * qweight counts a term repeated in the query: qtf * (k3 + 1) / (qtf + k3)
  * with k3 = 1.2 is sublinear, so "cancer cancer cancer" is not three times

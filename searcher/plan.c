@@ -8,6 +8,14 @@
 #include "../common/strmap.h"
 #include "internal.h"
 
+/* A CJK bigram that only appears as an overlay (the query's words are the
+ * dictionary words; the bigram is extra evidence for segmentations that
+ * differ between query and document) counts half.  Measured with
+ * bench/eval_ours.sh on xquad/zh and cmrc2018, nDCG@10: weight 1.0 ->
+ * 0.9631 / 0.9911, 0.7 -> 0.9663 / 0.9916, 0.5 -> 0.9662 / 0.9918,
+ * 0.3 -> 0.9660 / 0.9909. */
+#define SR_OVERLAY_WEIGHT 0.5
+
 typedef struct {
     strmap terms;         /* stem -> index in list */
     struct qterm {
@@ -116,6 +124,11 @@ static rc_t plan_text(sr_plan *p, const sr_qnode *q, sr_it **out, err_t *err)
         if ((rc = term_leaf(p, tl.list[i].term, tl.list[i].len, tl.list[i].qtf, &leaf, err)) !=
             RC_OK)
             return rc;
+        if (leaf && tl.list[i].overlay) {
+            sr_leaf *l = (sr_leaf *)leaf;
+            l->w.qweight *= SR_OVERLAY_WEIGHT;
+            leaf->max_score = p->scorer->max_score(&l->w);
+        }
         if (leaf)
             kids[n++] = leaf;
         else if (and)

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# make demo: index the bundled corpus (corpus/) and run example queries in
+# make demo: index the bundled corpus (corpus/data/) and run example queries in
 # English, Russian and Chinese.  The index goes to demo-index/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=demo-index
-echo "== bin/indexer --db $db --rebuild corpus/"
-./bin/indexer --db "$db" --rebuild corpus/
+echo "== bin/indexer --db $db --rebuild corpus/data/"
+./bin/indexer --db "$db" --rebuild corpus/data/
 q() {
   echo
   echo "== bin/searcher --db $db $*"

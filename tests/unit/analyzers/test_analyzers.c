@@ -89,6 +89,7 @@ static void english_and_russian(void **state)
         {"en", "medi\xc2\xad" "cine", "medicin@0"},                      /* soft hyphen */
         {"en", "ＡＩ　Ｈｅａｌｔｈ", "ai@0 health@1"},                        /* full width */
         {"en", "zero\xe2\x80\x8bwidth", "zero@0 width@1"},               /* ZWSP splits */
+        {"en", "Super_Bowl_50 snake_case", "super@0 bowl@1 50@2 snake@3 case@4"},
         {"ru", "Меморандума о цифровой медицине", "меморандум@0 -о@1 цифров@2 медицин@3"},
         {"ru", "цифровая медицина", "цифров@0 медицин@1"},
         {"ru", "Ёлка и ёж", "елк@0 -и@1 еж@2"},
