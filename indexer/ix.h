@@ -56,6 +56,7 @@ typedef enum {
     IX_ADDED = 0,      /* new id */
     IX_REPLACED,       /* id existed with other content: replaced */
     IX_UNCHANGED,      /* id existed with the same content: nothing to do */
+    IX_DUPLICATE,      /* id was already added earlier in this run: this one wins */
 } ix_outcome;
 
 typedef struct {
@@ -68,6 +69,7 @@ typedef struct {
 
 typedef struct {
     size_t added, replaced, unchanged, deleted;
+    size_t duplicates;        /* documents that replaced one added earlier in the run */
     uint64_t generation;
 } ix_run_stats;
 

@@ -227,9 +227,9 @@ static void print_summary(const cp_stats *cs, const ix_run_stats *rs, size_t n_b
         skipped += cs->n_skipped[i];
     size_t indexed = rs->added + rs->replaced;
     printf("read %zu, indexed %zu (added %zu, replaced %zu), unchanged %zu, deleted %zu, "
-           "converted %zu, repaired %zu, skipped %zu",
+           "duplicates %zu, converted %zu, repaired %zu, skipped %zu",
            cs->n_read, indexed, rs->added, rs->replaced, rs->unchanged, rs->deleted,
-           cs->n_converted, cs->n_repaired, skipped);
+           rs->duplicates, cs->n_converted, cs->n_repaired, skipped);
     if (skipped) {
         const char *sep = " (";
         for (int i = 0; i < CP_SKIP__COUNT; i++)
@@ -280,6 +280,9 @@ static int do_index(const options *o)
         err_t e;
         err_clear(&e);
         rc = ix_writer_add(w, &x, &outcome, &e);
+        if (rc == RC_OK && outcome == IX_DUPLICATE)
+            fprintf(stderr, "indexer: %s:%zu: duplicate id \"%s\": replaces the document read "
+                            "earlier in this run (the last one wins)\n", doc.file, doc.line, doc.id);
         if (rc == RC_BADINPUT) {
             fprintf(stderr, "indexer: %s:%zu: %s, skipped\n", doc.file, doc.line, e.msg);
             n_bad_ids++;

@@ -408,7 +408,7 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
         /* Same id twice in one run: the last one wins. */
         w->bdocs[in_batch - 1].dead = 1;
         s->value &= ~0xffffffffull;
-        outcome = IX_REPLACED;
+        outcome = IX_DUPLICATE;
     }
     if (!(s->value & IDV_QUEUED)) {
         uint32_t old;
@@ -424,7 +424,8 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
             if ((rc = queue_delete(w, old, &e)) != RC_OK)
                 return fail(w, rc, &e, err);
             s->value |= IDV_QUEUED;
-            outcome = IX_REPLACED;
+            if (outcome == IX_ADDED)
+                outcome = IX_REPLACED;
         } else if (rc != RC_NOTFOUND) {
             return fail(w, rc, &e, err);
         }
@@ -437,8 +438,10 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
     s->value |= IDV_SEEN;
     if (outcome == IX_ADDED)
         w->run.added++;
-    else
+    else if (outcome == IX_REPLACED)
         w->run.replaced++;
+    else
+        w->run.duplicates++;
     *out = outcome;
     return RC_OK;
 }

@@ -89,6 +89,10 @@ void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, co
         json_field(b, "date", h->date, prc);
         json_field(b, "lang", h->lang, prc);
         json_field(b, "source", h->source, prc);
+        if (h->charset && *h->charset)
+            json_field(b, "converted_from", h->charset, prc);
+        if (h->repair && *h->repair)
+            json_field(b, "repaired", h->repair, prc);
         if (h->n_explain) {
             buf_append_str(b, ",\"explain\":[", prc);
             for (size_t i = 0; i < h->n_explain; i++) {
@@ -107,6 +111,10 @@ void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, co
         appendf(b, prc, "%3zu. %9.4f  %-10s  %s\n", h->rank, h->score, *h->date ? h->date : "-",
                 *h->title ? h->title : "(no title)");
         appendf(b, prc, "     %s\n", h->id);
+        if (h->n_explain && h->charset && *h->charset)
+            appendf(b, prc, "       converted from %s\n", h->charset);
+        if (h->n_explain && h->repair && *h->repair)
+            appendf(b, prc, "       repaired: %s\n", h->repair);
         for (size_t i = 0; i < h->n_explain; i++) {
             const sr_explain_term *e = &h->explain[i];
             appendf(b, prc, "       %-20s tf=%u df=%u idf=%.4f len=%u -> %.4f\n", e->term, e->tf,

@@ -42,4 +42,9 @@ mkdir -p "$TMP/notindex" && touch "$TMP/notindex/precious.txt"
 "$IDX" --db "$db" --check >/dev/null; ok $? "--check passes after the build"
 st=$("$IDX" --db "$db" --stats); like "$st" "documents: +39" "--stats shows the document count"
 again=$("$IDX" --db "$db" "$ROOT/corpus/data"); like "$again" "indexed 0 .*unchanged 39" "second run over the same corpus changes nothing"
+printf '{"id":"d1","text":"first"}\n{"id":"d2","text":"other"}\n{"id":"d1","text":"second pears"}\n' >"$TMP/dup.jsonl"
+out=$("$IDX" --db "$TMP/dupdb" "$TMP/dup.jsonl" 2>"$TMP/dup.err")
+like "$(cat "$TMP/dup.err")" "dup.jsonl:3: duplicate id \"d1\": replaces the document read earlier" "duplicate id: message names file and line"
+like "$out" "indexed 2 .*duplicates 1" "duplicate id: counted once, last one wins"
+is "$(top1 "$TMP/dupdb" pears)" "d1" "duplicate id: the last version is the one indexed"
 done_testing
