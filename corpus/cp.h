@@ -97,6 +97,9 @@ rc_t cp_open(const char *const *paths, size_t n, const cp_options *opt, cp_reade
  * problem, described in err. */
 rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err);
 const cp_stats *cp_get_stats(const cp_reader *rd);
+/* Bytes of input consumed so far, as stored on disk (compressed files count
+ * their compressed size), for progress reports. */
+uint64_t cp_bytes_done(const cp_reader *rd);
 void cp_close(cp_reader *rd);   /* cp_close(NULL) is a no-op */
 
 const char *cp_skip_name(cp_skip why);

@@ -33,6 +33,8 @@ void lines_close(cp_lines *l);
 rc_t lines_next(cp_lines *l, size_t max_len, const char **line, size_t *len, int *too_long,
                 err_t *err);
 size_t lines_lineno(const cp_lines *l);
+/* Bytes read from the file so far (before decompression). */
+uint64_t lines_file_bytes(const cp_lines *l);
 /* End of interface */
 
 /* ---- Interface to code in clean.c: bytes -> valid UTF-8 ----------------- */

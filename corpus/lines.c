@@ -24,6 +24,7 @@ struct cp_lines {
     int eof;
     buf_t line;
     size_t lineno;
+    uint64_t file_bytes;  /* bytes read from the file (compressed, for .zst) */
     char *path;
 };
 
@@ -93,6 +94,11 @@ size_t lines_lineno(const cp_lines *l)
     return l->lineno;
 }
 
+uint64_t lines_file_bytes(const cp_lines *l)
+{
+    return l->file_bytes;
+}
+
 /* Refill raw[] with more bytes; sets eof when there are none. */
 static rc_t refill(cp_lines *l, err_t *err)
 {
@@ -100,6 +106,7 @@ static rc_t refill(cp_lines *l, err_t *err)
     l->raw_pos = 0;
     if (!l->zs) {
         size_t n = fread(l->raw, 1, l->raw_cap, l->f);
+        l->file_bytes += n;
         if (n == 0) {
             if (ferror(l->f))
                 return err_set(err, RC_IO, "%s: read error: %s", l->path, strerror(errno));
@@ -111,6 +118,7 @@ static rc_t refill(cp_lines *l, err_t *err)
     while (l->raw_len == 0) {
         if (l->zbuf.pos == l->zbuf.size) {
             size_t n = fread(l->zin, 1, ZSTD_DStreamInSize(), l->f);
+            l->file_bytes += n;
             if (n == 0) {
                 if (ferror(l->f))
                     return err_set(err, RC_IO, "%s: read error: %s", l->path, strerror(errno));

@@ -19,6 +19,7 @@ struct cp_reader {
     arena_t arena;
     buf_t raw;              /* whole text file */
     cp_stats stats;
+    uint64_t bytes_done;    /* of files finished */
 };
 
 static const char *const skip_names[CP_SKIP__COUNT] = {
@@ -69,6 +70,11 @@ void cp_close(cp_reader *rd)
 const cp_stats *cp_get_stats(const cp_reader *rd)
 {
     return &rd->stats;
+}
+
+uint64_t cp_bytes_done(const cp_reader *rd)
+{
+    return rd->bytes_done + (rd->lines ? lines_file_bytes(rd->lines) : 0);
 }
 
 static void warn(cp_reader *rd, const char *msg)
@@ -257,6 +263,7 @@ rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err)
                 skip(rd, why, &e);
                 continue;
             }
+            rd->bytes_done += lines_file_bytes(rd->lines);
             lines_close(rd->lines);
             rd->lines = NULL;
             if (rc == RC_NOTFOUND)
@@ -291,6 +298,7 @@ rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err)
         }
         rd->stats.n_read++;
         rc = read_text_file(rd, path, doc, &why, &e);
+        rd->bytes_done += rd->raw.len;
         if (rc == RC_OK) {
             finish_doc(rd, doc, path, 1);
             return RC_OK;

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,12 +30,14 @@ rc_t env_err(err_t *err, int mdb_rc, const char *what)
     case MDB_CORRUPTED: case MDB_PAGE_NOTFOUND: case MDB_INVALID: rc = RC_CORRUPT; break;
     case MDB_VERSION_MISMATCH: rc = RC_BADINPUT; break;
     case ENOMEM: rc = RC_NOMEM; break;
-    case ENOSPC: case EDQUOT: rc = RC_FULL; break;
+    case ENOSPC: case EDQUOT: case EFBIG: rc = RC_FULL; break;
     case MDB_NOTFOUND: rc = RC_NOTFOUND; break;
     default: rc = RC_IO; break;
     }
     if (mdb_rc == ENOSPC || mdb_rc == EDQUOT)
         return err_set(err, rc, "%s: disk full (%s)", what, mdb_strerror(mdb_rc));
+    if (mdb_rc == EFBIG)
+        return err_set(err, rc, "%s: file size limit reached (%s)", what, mdb_strerror(mdb_rc));
     return err_set(err, rc, "%s: %s", what, mdb_strerror(mdb_rc));
 }
 
@@ -347,6 +351,34 @@ rc_t env_open(ix_env *e, const char *dir, const char *gen, int readonly, int nos
         return rc;
     }
     return RC_OK;
+}
+
+rc_t env_explain_write_error(ix_env *e, rc_t rc, err_t *err)
+{
+    /* LMDB reports a short write (a full disk, a file size limit) as EIO;
+     * look at the likely causes so the message says what to fix. */
+    if (rc != RC_IO && rc != RC_FULL)
+        return rc;
+    struct rlimit rl;
+    size_t fs = file_size(e->gen_path);
+    char extra[200] = "";
+    if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        fs + (1u << 20) >= (size_t)rl.rlim_cur) {
+        snprintf(extra, sizeof extra, " (file size limit of %llu bytes reached: ulimit -f)",
+                 (unsigned long long)rl.rlim_cur);
+    } else {
+        struct statvfs sv;
+        if (statvfs(e->gen_path, &sv) == 0 &&
+            (unsigned long long)sv.f_bavail * sv.f_frsize < (64ull << 20))
+            snprintf(extra, sizeof extra, " (disk full: %llu bytes free on %s)",
+                     (unsigned long long)sv.f_bavail * sv.f_frsize, e->dir);
+    }
+    if (extra[0]) {
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, "%s", extra);
+        err->rc = rc = RC_FULL;
+    }
+    return rc;
 }
 
 rc_t env_grow(ix_env *e, err_t *err)

@@ -92,6 +92,9 @@ void env_remove_unused(const char *dir, const char *keep);
 /* Open the environment of generation gen in dir. */
 rc_t env_open(ix_env *e, const char *dir, const char *gen, int readonly, int nosync,
               size_t map_size, err_t *err);
+/* After a failed write: add the likely cause (disk full, ulimit -f) to
+ * err's message; returns RC_FULL when one was found, else rc. */
+rc_t env_explain_write_error(ix_env *e, rc_t rc, err_t *err);
 /* Grow the map (no transaction may be active in this process). */
 rc_t env_grow(ix_env *e, err_t *err);
 void env_close(ix_env *e);

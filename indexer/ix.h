@@ -99,6 +99,13 @@ rc_t ix_writer_prune_unseen(ix_writer *w, size_t *n, err_t *err);
 rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err);
 void ix_writer_close(ix_writer *w);
 
+/* Copy the live generation into a new, compacted one (space freed by
+ * updates is dropped) and switch to it; searchers keep whatever generation
+ * they have open.  *before / *after are the used sizes in bytes.  Waits up to
+ * lock_timeout for a writer.  RC_OK, RC_BUSY, RC_IO, RC_FULL, RC_CORRUPT. */
+rc_t ix_compact(const char *dir, double lock_timeout, uint64_t *before, uint64_t *after,
+                err_t *err);
+
 /* ------------------------------------------------------------------ */
 /* Reading                                                              */
 /* ------------------------------------------------------------------ */

@@ -1,10 +1,14 @@
 /* bin/indexer - build and update an index from news files.
  * Thin by design: parse the flags, call corpus/ and indexer/, print, and
  * choose the exit status (documented in --help and the README). */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include <ftw.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,9 +50,12 @@ static const char usage_text[] =
     "                      -1 waits forever)\n"
     "  --cjk MODE          Chinese analysis of a new index: words, bigrams,\n"
     "                      words+bigrams, words+runbigrams (default)\n"
+    "  --map-size N        initial LMDB map size (default 1G; doubles when full)\n"
     "  --quiet             no summary line (problems are still reported)\n"
     "  --stats             print document count, terms, size, generation and exit\n"
     "  --check             verify every checksum and invariant of the index and exit\n"
+    "  --compact           copy the index without the space freed by updates and\n"
+    "                      switch to the copy (safe while searchers run)\n"
     "  --help              this text\n"
     "  --version           program and format version\n"
     "\n"
@@ -62,7 +69,8 @@ static const char usage_text[] =
 
 typedef struct {
     const char *db;
-    int rebuild, prune, quiet, stats, check;
+    int rebuild, prune, quiet, stats, check, compact;
+    size_t map_size;
     size_t max_doc;
     double lock_timeout;
     const char *cjk;
@@ -75,7 +83,8 @@ typedef struct {
 static void warn_stderr(void *ctx, const char *msg)
 {
     (void)ctx;
-    fprintf(stderr, "indexer: %s\n", msg);
+    /* On a terminal, first clear a progress line that may be showing. */
+    fprintf(stderr, "%sindexer: %s\n", isatty(2) ? "\r\033[K" : "", msg);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -94,6 +103,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"max-doc-size", required_argument, 0, 'M'}, {"lock-timeout", required_argument, 0, 'L'},
         {"cjk", required_argument, 0, 'C'},      {"quiet", no_argument, 0, 'q'},
         {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
+        {"compact", no_argument, 0, 'Z'},        {"map-size", required_argument, 0, 'm'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -126,6 +136,11 @@ static int parse_args(int argc, char **argv, options *o)
         case 'q': o->quiet = 1; break;
         case 'S': o->stats = 1; break;
         case 'K': o->check = 1; break;
+        case 'Z': o->compact = 1; break;
+        case 'm':
+            if (!cli_parse_size(optarg, &o->map_size) || o->map_size < (1u << 20))
+                return usage_error("--map-size: '%s' is not a size of at least 1M", optarg);
+            break;
         case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
         case 'V':
             printf("indexer %s (index format %d)\n", VERSION, IX_FORMAT_VERSION);
@@ -138,9 +153,12 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("%s", "--db DIR is required");
     o->paths = (const char **)argv + optind;
     o->n_paths = (size_t)(argc - optind);
-    if ((o->stats || o->check) && (o->n_paths || o->n_deletes || o->rebuild || o->prune))
-        return usage_error("%s", "--stats and --check take no inputs");
-    if (!o->stats && !o->check && !o->n_paths && !o->n_deletes && !o->rebuild)
+    if ((o->stats + o->check + o->compact) > 1)
+        return usage_error("%s", "give one of --stats, --check, --compact");
+    if ((o->stats || o->check || o->compact) &&
+        (o->n_paths || o->n_deletes || o->rebuild || o->prune))
+        return usage_error("%s", "--stats, --check and --compact take no inputs");
+    if (!o->stats && !o->check && !o->compact && !o->n_paths && !o->n_deletes && !o->rebuild)
         return usage_error("%s", "nothing to do: give PATH..., --delete ID or --rebuild");
     if (o->prune && !o->n_paths)
         return usage_error("%s", "--prune needs the inputs that are still current");
@@ -194,11 +212,76 @@ static int do_check(const options *o)
     return EXIT_OK;
 }
 
+static int do_compact(const options *o)
+{
+    err_t err;
+    err_clear(&err);
+    uint64_t before, after;
+    rc_t rc = ix_compact(o->db, o->lock_timeout, &before, &after, &err);
+    if (rc != RC_OK) {
+        fprintf(stderr, "indexer: %s; the index was not changed\n", err.msg);
+        return exit_for(rc);
+    }
+    if (!o->quiet)
+        printf("compacted: %.2f MB -> %.2f MB\n", before / 1e6, after / 1e6);
+    return EXIT_OK;
+}
+
 static double now_seconds(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* ---- progress on a terminal ------------------------------------------ */
+
+static uint64_t walk_total;
+
+static int add_size(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+    (void)path;
+    (void)f;
+    if (flag == FTW_F && S_ISREG(st->st_mode))
+        walk_total += (uint64_t)st->st_size;
+    return 0;
+}
+
+/* Bytes the inputs hold on disk (for the ETA); stdin counts nothing. */
+static uint64_t input_bytes(const options *o)
+{
+    walk_total = 0;
+    for (size_t i = 0; i < o->n_paths; i++)
+        if (strcmp(o->paths[i], "-"))
+            nftw(o->paths[i], add_size, 16, FTW_PHYS);
+    return walk_total;
+}
+
+typedef struct {
+    int on;
+    double t0, last;
+    uint64_t total;
+} progress;
+
+static void progress_show(progress *p, const cp_reader *rd, int final)
+{
+    if (!p->on)
+        return;
+    double now = now_seconds();
+    if (!final && now - p->last < 0.2)
+        return;
+    p->last = now;
+    const cp_stats *cs = cp_get_stats(rd);
+    double secs = now - p->t0, rate = secs > 0 ? cs->n_docs / secs : 0;
+    uint64_t done = cp_bytes_done(rd);
+    char eta[32] = "";
+    if (p->total && done > 0 && done < p->total) {
+        double left = secs * (double)(p->total - done) / (double)done;
+        snprintf(eta, sizeof eta, "  ETA %d:%02d", (int)left / 60, (int)left % 60);
+    }
+    fprintf(stderr, "\r\033[K%zu docs  %.0f docs/s  %.1f/%.1f MB%s%s", cs->n_docs, rate,
+            done / 1e6, p->total / 1e6, eta, final ? "  committing..." : "");
+    fflush(stderr);
 }
 
 static void to_ix_doc(const cp_doc *d, ix_doc *x)
@@ -253,6 +336,7 @@ static int do_index(const options *o)
     ix_writer_options wo = ix_writer_options_default();
     wo.rebuild = o->rebuild;
     wo.lock_timeout = o->lock_timeout;
+    wo.map_size = o->map_size;
     if (o->cjk)
         wo.analyzer.cjk_mode = (an_cjk_mode)an_cjk_mode_parse(o->cjk);
     ix_writer *w;
@@ -272,8 +356,12 @@ static int do_index(const options *o)
         if (rc == RC_OK && !found)
             fprintf(stderr, "indexer: --delete %s: no such document\n", o->deletes[i]);
     }
+    progress pr = {.on = !o->quiet && rd && isatty(2), .t0 = t0};
+    if (pr.on)
+        pr.total = input_bytes(o);
     cp_doc doc;
     while (rc == RC_OK && rd && (rc = cp_next(rd, &doc, &err)) == RC_OK) {
+        progress_show(&pr, rd, 0);
         ix_doc x;
         ix_outcome outcome;
         to_ix_doc(&doc, &x);
@@ -309,8 +397,13 @@ static int do_index(const options *o)
         if ((rc = ix_writer_prune_unseen(w, &n, &err)) != RC_OK)
             goto fail;
     }
+    if (rd)
+        progress_show(&pr, rd, 1);
     ix_run_stats rs;
-    if ((rc = ix_writer_commit(w, &rs, &err)) != RC_OK)
+    rc = ix_writer_commit(w, &rs, &err);
+    if (pr.on)
+        fputs("\r\033[K", stderr);
+    if (rc != RC_OK)
         goto fail;
     if (!o->quiet) {
         cp_stats empty;
@@ -335,8 +428,13 @@ int main(int argc, char **argv)
         free(o.deletes);
         return r;
     }
+    /* Under a file size limit (ulimit -f) a write must fail with EFBIG and
+     * be reported, not kill the process halfway. */
+    signal(SIGXFSZ, SIG_IGN);
     if (o.stats)
         r = do_stats(&o);
+    else if (o.compact)
+        r = do_compact(&o);
     else if (o.check)
         r = do_check(&o);
     else

@@ -571,8 +571,10 @@ rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err)
         else
             rc = env_switch(w->env.dir, w->env.gen, &e);
     }
-    if (rc != RC_OK)
+    if (rc != RC_OK) {
+        rc = env_explain_write_error(&w->env, rc, &e);
         return fail(w, rc, &e, err);
+    }
     w->committed = 1;
     if (stats)
         *stats = w->run;

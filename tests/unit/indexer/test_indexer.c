@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../../common/mem.h"
 #include "../../../indexer/internal.h"
@@ -355,6 +358,59 @@ static void allocation_failures_are_clean(void **state)
     free(dir);
 }
 
+static pid_t dead_pid;
+
+/* Counts the reader-table lines (mdb_reader_list) of the killed process. */
+static int count_reader(const char *msg, void *ctx)
+{
+    int *n = ctx;
+    char want[32];
+    snprintf(want, sizeof want, " %d ", (int)dead_pid);
+    if (strstr(msg, want))
+        (*n)++;
+    return 0;
+}
+
+/* A searcher killed in the middle of a snapshot leaves its reader slot,
+ * which pins old pages while other processes keep the index open; the next
+ * writer clears it (mdb_reader_check). */
+static void stale_reader_slots_are_cleared(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    ix_doc d = tu_doc("a", "en", "", "alpha");
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, &d, 1, NULL, 0, &rs, &err), RC_OK);
+    ix_reader *keep; /* this process keeps the environment open */
+    assert_int_equal(ix_reader_open(dir, &keep, &err), RC_OK);
+    pid_t pid = fork();
+    if (pid == 0) {
+        ix_reader *r;
+        if (ix_reader_open(dir, &r, &err) == RC_OK && ix_reader_begin(r, &err) == RC_OK)
+            raise(SIGKILL);
+        _exit(1);
+    }
+    int status;
+    dead_pid = pid;
+    waitpid(pid, &status, 0);
+    assert_true(WIFSIGNALED(status));
+    int n = 0;
+    mdb_reader_list(ix_reader_env(keep)->env, count_reader, &n);
+    assert_int_equal(n, 1);
+    ix_writer *w;
+    ix_writer_options o = ix_writer_options_default();
+    assert_int_equal(ix_writer_open(dir, &o, &w, &err), RC_OK);
+    ix_writer_close(w);
+    n = 0;
+    mdb_reader_list(ix_reader_env(keep)->env, count_reader, &n);
+    assert_int_equal(n, 0);
+    ix_reader_close(keep);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +422,7 @@ int main(void)
         cmocka_unit_test(uncommitted_run_changes_nothing),
         cmocka_unit_test(second_writer_is_refused),
         cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(stale_reader_slots_are_cleared),
     };
     return cmocka_run_group_tests_name("indexer", tests, NULL, NULL);
 }
