@@ -26,6 +26,7 @@ struct an_analyzer {
     int32_t u16_cap;
     buf_t term;
     buf_t stem;
+    an_stemcache *stems;
 };
 
 /* Per-call view: for each script, which stemmer and which stopwords. */
@@ -95,7 +96,9 @@ rc_t an_open(const an_config *cfg, an_analyzer **out, err_t *err)
     an->cfg = cfg ? *cfg : an_config_default();
     buf_init(&an->term);
     buf_init(&an->stem);
-    rc_t rc = seg_open(&an->seg, err);
+    an->stems = stemcache_new();
+    rc_t rc = an->stems ? seg_open(&an->seg, err)
+                        : err_set(err, RC_NOMEM, "out of memory opening the analyzer");
     if (rc == RC_OK)
         rc = fold_open(&an->fold, err);
     if (rc == RC_OK && !an->cfg.no_stopwords) {
@@ -124,6 +127,7 @@ void an_close(an_analyzer *an)
         if (an->stemmer[i].close)
             an->stemmer[i].close(an->stemmer[i].ctx);
     mem_free(an->u16);
+    stemcache_free(an->stems);
     buf_free(&an->term);
     buf_free(&an->stem);
     mem_free(an);
@@ -196,7 +200,12 @@ static rc_t stem_word(scan *sc, an_script script, const char **out, size_t *out_
             return rc;
     }
     size_t n;
-    const char *s = st->stem(st->ctx, (const char *)an->term.p, an->term.len, &n);
+    const char *word = (const char *)an->term.p;
+    const char *s = stemcache_get(an->stems, idx, word, an->term.len, &n);
+    if (!s) {
+        s = st->stem(st->ctx, word, an->term.len, &n);
+        stemcache_put(an->stems, idx, word, an->term.len, s, n);
+    }
     rc_t rc = RC_OK;
     buf_reset(&an->stem);
     buf_append(&an->stem, s, n, &rc);

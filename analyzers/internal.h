@@ -68,4 +68,15 @@ const char *stem_lang_code(int idx);
 rc_t stem_open(int idx, an_stemmer *out, err_t *err);
 /* End of interface */
 
+/* ---- Interface to code in stemcache.c --------------------------------- */
+typedef struct an_stemcache an_stemcache;
+
+an_stemcache *stemcache_new(void);      /* NULL on allocation failure */
+void stemcache_free(an_stemcache *c);
+/* The cached stem of word (lent until the next put), or NULL. */
+const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, size_t *out_len);
+void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, const char *stem,
+                   size_t stem_len);
+/* End of interface */
+
 #endif

@@ -148,7 +148,8 @@ void docterms_get(const ix_docterms *dt, size_t i, const char **term, size_t *te
 /* End of interface */
 
 /* ---- Interface to code in text.c: stored body text --------------------- */
-void text_encode(buf_t *out, const char *text, size_t len, rc_t *prc);
+/* zctx: a ZSTD_CCtx to reuse (or NULL). */
+void text_encode(void *zctx, buf_t *out, const char *text, size_t len, rc_t *prc);
 rc_t text_decode(const void *val, size_t len, buf_t *out, err_t *err);
 /* End of interface */
 

@@ -9,7 +9,7 @@
  * triple indexing time for a few percent. */
 enum { TEXT_ZSTD_LEVEL = 3 };
 
-void text_encode(buf_t *out, const char *text, size_t len, rc_t *prc)
+void text_encode(void *zctx, buf_t *out, const char *text, size_t len, rc_t *prc)
 {
     buf_reset(out);
     size_t start = val_start(out, IX_TAG_TEXT, prc);
@@ -18,7 +18,10 @@ void text_encode(buf_t *out, const char *text, size_t len, rc_t *prc)
     buf_reserve(out, bound, prc);
     if (*prc != RC_OK)
         return;
-    size_t n = ZSTD_compress(out->p + out->len, bound, text, len, TEXT_ZSTD_LEVEL);
+    /* A reused context: creating one per call costs more than compressing a
+     * short news item (it allocates and clears its tables). */
+    size_t n = zctx ? ZSTD_compressCCtx(zctx, out->p + out->len, bound, text, len, TEXT_ZSTD_LEVEL)
+                    : ZSTD_compress(out->p + out->len, bound, text, len, TEXT_ZSTD_LEVEL);
     if (ZSTD_isError(n)) {
         *prc = RC_INTERNAL;
         return;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <xxhash.h>
+#include <zstd.h>
 
 #include "../common/mem.h"
 #include "writer_int.h"
@@ -173,7 +174,8 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
     w->opt.analyzer = cfg; /* an existing index keeps its analyzer */
     if ((rc = an_open(&cfg, &w->an, err)) != RC_OK)
         goto fail;
-    if (docterms_open(&w->dt) != RC_OK) {
+    w->zctx = ZSTD_createCCtx();
+    if (!w->zctx || docterms_open(&w->dt) != RC_OK) {
         rc = err_set(err, RC_NOMEM, "out of memory");
         goto fail;
     }
@@ -217,6 +219,7 @@ void ix_writer_close(ix_writer *w)
     mem_free(dir);
     an_close(w->an);
     docterms_close(w->dt);
+    ZSTD_freeCCtx(w->zctx);
     for (size_t i = 0; i < w->n_bterms; i++)
         buf_free(&w->bterms[i].ent);
     mem_free(w->bterms);
@@ -374,7 +377,7 @@ static rc_t buffer_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_sl
     b->rec_off = w->recs.len;
     b->rec_len = w->scratch.len;
     buf_append(&w->recs, w->scratch.p, w->scratch.len, &rc);
-    text_encode(&w->scratch, doc->text ? doc->text : "", doc->text ? doc->text_len : 0, &rc);
+    text_encode(w->zctx, &w->scratch, doc->text ? doc->text : "", doc->text ? doc->text_len : 0, &rc);
     b->text_off = w->texts.len;
     b->text_len = w->scratch.len;
     buf_append(&w->texts, w->scratch.p, w->scratch.len, &rc);

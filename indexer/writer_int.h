@@ -57,6 +57,7 @@ struct ix_writer {
     rc_t sticky;
     err_t sticky_err;
     buf_t scratch, scratch2;
+    void *zctx;              /* ZSTD_CCtx for stored texts */
     ix_run_stats run;
 };
 
