@@ -471,13 +471,19 @@ static rc_t apply_postings(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t 
     return rc;
 }
 
+rc_t commit_batch(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+{
+    rc_t rc = apply_docs(w, txn, st, err);
+    if (rc == RC_OK)
+        rc = apply_postings(w, txn, st, err);
+    return rc;
+}
+
 rc_t commit_apply(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
 {
     rc_t rc = apply_deletes(w, txn, st, err);
     if (rc == RC_OK)
-        rc = apply_docs(w, txn, st, err);
-    if (rc == RC_OK)
-        rc = apply_postings(w, txn, st, err);
+        rc = commit_batch(w, txn, st, err);
     if (rc != RC_OK)
         return rc;
     st->generation++;

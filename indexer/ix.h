@@ -10,11 +10,16 @@
  *   ix_writer_commit(w, &err);               // ONE LMDB write transaction
  *   ix_writer_close(w);                      // without commit = nothing changes
  *
- * Nothing reaches the index before ix_writer_commit(): a run that dies
- * (kill -9, a crash, a full disk) leaves the previous generation as it was.
- * The writer keeps a sticky error: after a failure every call returns it
- * and commit refuses.  MDB_MAP_FULL is handled inside commit (abort, double
- * the map, replay the buffered batch), never by the caller.
+ * Documents are buffered; when a batch exceeds batch_bytes it is written
+ * into the run's single write transaction, which stays open (invisible to
+ * searchers) until commit.  Nothing is visible before ix_writer_commit(): a
+ * run that dies (kill -9, a crash, a full disk) leaves the previous
+ * generation as it was.  The writer keeps a sticky error: after a failure
+ * every call returns it and commit refuses.  MDB_MAP_FULL while everything
+ * is still in memory is handled inside commit (abort, double the map,
+ * replay); after a batch was flushed it cannot be replayed, and
+ * ix_writer_restart_map_size() tells the caller to run again with a larger
+ * map (the index is unchanged).
  *
  * Reader lifecycle (any number of processes, never blocked by the writer):
  *
@@ -63,7 +68,8 @@ typedef struct {
     an_config analyzer;        /* used for a new index; an existing one keeps its own */
     int rebuild;               /* 1: start a new empty generation */
     double lock_timeout;       /* seconds to wait for another writer; <0 = forever */
-    size_t batch_bytes;        /* memory for buffered postings before spilling; 0 = default */
+    size_t batch_bytes;        /* memory for a batch before it is written into the
+                                  run's transaction; 0 = IX_DEFAULT_BATCH_BYTES */
     size_t map_size;           /* initial LMDB map size; 0 = default */
 } ix_writer_options;
 
@@ -72,6 +78,8 @@ typedef struct {
     size_t duplicates;        /* documents that replaced one added earlier in the run */
     uint64_t generation;
 } ix_run_stats;
+
+enum { IX_DEFAULT_BATCH_BYTES = 256u << 20 };
 
 typedef struct ix_writer ix_writer;
 
@@ -98,6 +106,10 @@ rc_t ix_writer_prune_unseen(ix_writer *w, size_t *n, err_t *err);
  * changed), RC_IO, RC_NOMEM.  After commit the writer can only be closed. */
 rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err);
 void ix_writer_close(ix_writer *w);
+/* After a failure with RC_FULL: nonzero when the only problem was a full
+ * LMDB map after batches had been flushed; close the writer and run again
+ * with this map_size (the index was not changed). */
+size_t ix_writer_restart_map_size(const ix_writer *w);
 
 /* Copy the live generation into a new, compacted one (space freed by
  * updates is dropped) and switch to it; searchers keep whatever generation

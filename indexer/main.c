@@ -51,6 +51,8 @@ static const char usage_text[] =
     "  --cjk MODE          Chinese analysis of a new index: words, bigrams,\n"
     "                      words+bigrams, words+runbigrams (default)\n"
     "  --map-size N        initial LMDB map size (default 1G; doubles when full)\n"
+    "  --batch-memory N    memory for buffered documents before they are written\n"
+    "                      into the run's transaction (default 256M)\n"
     "  --quiet             no summary line (problems are still reported)\n"
     "  --stats             print document count, terms, size, generation and exit\n"
     "  --check             verify every checksum and invariant of the index and exit\n"
@@ -70,7 +72,7 @@ static const char usage_text[] =
 typedef struct {
     const char *db;
     int rebuild, prune, quiet, stats, check, compact;
-    size_t map_size;
+    size_t map_size, batch_bytes;
     size_t max_doc;
     double lock_timeout;
     const char *cjk;
@@ -104,6 +106,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"cjk", required_argument, 0, 'C'},      {"quiet", no_argument, 0, 'q'},
         {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
         {"compact", no_argument, 0, 'Z'},        {"map-size", required_argument, 0, 'm'},
+        {"batch-memory", required_argument, 0, 'B'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
@@ -137,6 +140,10 @@ static int parse_args(int argc, char **argv, options *o)
         case 'S': o->stats = 1; break;
         case 'K': o->check = 1; break;
         case 'Z': o->compact = 1; break;
+        case 'B':
+            if (!cli_parse_size(optarg, &o->batch_bytes) || o->batch_bytes < (1u << 20))
+                return usage_error("--batch-memory: '%s' is not a size of at least 1M", optarg);
+            break;
         case 'm':
             if (!cli_parse_size(optarg, &o->map_size) || o->map_size < (1u << 20))
                 return usage_error("--map-size: '%s' is not a size of at least 1M", optarg);
@@ -328,15 +335,17 @@ static void print_summary(const cp_stats *cs, const ix_run_stats *rs, size_t n_b
            secs > 0 ? (double)cs->n_docs / secs : 0.0, (unsigned long long)rs->generation);
 }
 
-static int do_index(const options *o)
+static int index_once(const options *o, size_t map_size, size_t *restart)
 {
+    *restart = 0;
     double t0 = now_seconds();
     err_t err;
     err_clear(&err);
     ix_writer_options wo = ix_writer_options_default();
     wo.rebuild = o->rebuild;
     wo.lock_timeout = o->lock_timeout;
-    wo.map_size = o->map_size;
+    wo.map_size = map_size;
+    wo.batch_bytes = o->batch_bytes;
     if (o->cjk)
         wo.analyzer.cjk_mode = (an_cjk_mode)an_cjk_mode_parse(o->cjk);
     ix_writer *w;
@@ -414,10 +423,37 @@ static int do_index(const options *o)
     ix_writer_close(w);
     return EXIT_OK;
 fail:
-    fprintf(stderr, "indexer: %s; the index was not changed\n", err.msg);
+    *restart = ix_writer_restart_map_size(w);
+    if (!*restart)
+        fprintf(stderr, "indexer: %s; the index was not changed\n", err.msg);
     cp_close(rd);
     ix_writer_close(w);
     return exit_for(rc);
+}
+
+/* A run whose flushed batches filled the LMDB map is run again, from the
+ * start, with a larger map; nothing of the failed run was committed. */
+static int do_index(const options *o)
+{
+    size_t map = o->map_size;
+    int replayable = 1;
+    for (size_t i = 0; i < o->n_paths; i++)
+        replayable &= strcmp(o->paths[i], "-") != 0;
+    for (int attempt = 0;; attempt++) {
+        size_t restart;
+        int r = index_once(o, map, &restart);
+        if (!restart)
+            return r;
+        if (!replayable || attempt >= 8) {
+            fprintf(stderr, "indexer: the LMDB map is full and standard input cannot be read "
+                            "again; rerun with --map-size %zuM; the index was not changed\n",
+                    restart >> 20);
+            return EXIT_INDEX;
+        }
+        fprintf(stderr, "indexer: the LMDB map is full; running again with a %zu MB map\n",
+                restart >> 20);
+        map = restart;
+    }
 }
 
 int main(int argc, char **argv)

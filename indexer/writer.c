@@ -179,6 +179,8 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
         rc = err_set(err, RC_NOMEM, "out of memory");
         goto fail;
     }
+    if (!w->opt.batch_bytes)
+        w->opt.batch_bytes = IX_DEFAULT_BATCH_BYTES;
     w->fresh = w->st.next_docid == 1;
     w->base_docid = (uint32_t)w->st.next_docid;
     w->run.generation = w->st.generation;
@@ -195,6 +197,8 @@ void ix_writer_close(ix_writer *w)
 {
     if (!w)
         return;
+    if (w->wtxn)
+        mdb_txn_abort(w->wtxn);
     if (w->rtxn)
         mdb_txn_abort(w->rtxn);
     char *dir = w->env.dir ? mem_strndup(w->env.dir, strlen(w->env.dir)) : NULL;
@@ -334,9 +338,11 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, err_t *err)
             b->len = s->len;
             buf_init(&b->ent);
             s->value = w->n_bterms++;
+            w->batch_mem += sizeof *b + 2 * sizeof(strmap_slot) + len + 64;
         }
         bterm *b = &w->bterms[s->value];
         rc_t rc = RC_OK;
+        size_t before = b->ent.cap;
         buf_append_varint(&b->ent, docid - b->last_docid, &rc);
         buf_append_varint(&b->ent, n_pos, &rc);
         uint32_t prev = 0;
@@ -346,6 +352,7 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, err_t *err)
         }
         if (rc != RC_OK)
             return err_set(err, rc, "out of memory buffering postings");
+        w->batch_mem += b->ent.cap - before;
         b->last_docid = docid;
         b->n_docs++;
     }
@@ -384,7 +391,49 @@ static rc_t buffer_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_sl
     if (rc != RC_OK)
         return err_set(err, rc, "out of memory buffering a document");
     w->n_bdocs++;
-    slot->value = (slot->value & ~0xffffffffull) | (uint64_t)w->n_bdocs;
+    w->batch_mem += sizeof *b + b->rec_len + b->text_len;
+    slot->value = (slot->value & ~0xffffffffull) | docid;
+    return RC_OK;
+}
+
+/* The version of an id that this run added earlier is superseded: drop it
+ * from the batch, or, if it was already flushed, delete it at commit. */
+static rc_t supersede(ix_writer *w, uint32_t docid, err_t *err)
+{
+    if (docid >= w->base_docid) {
+        w->bdocs[docid - w->base_docid].dead = 1;
+        return RC_OK;
+    }
+    return queue_delete(w, docid, err);
+}
+
+/* Write the buffered batch into the run's write transaction and start an
+ * empty one, so a run's memory stays bounded by batch_bytes.  The
+ * transaction stays open until commit: searchers still see nothing. */
+static rc_t flush_batch(ix_writer *w, err_t *err)
+{
+    if (!w->wtxn) {
+        int r = mdb_txn_begin(w->env.env, NULL, 0, &w->wtxn);
+        if (r)
+            return writer_mdb_err(w, r, "starting the index transaction", err);
+        w->wst = w->st;
+    }
+    rc_t rc = commit_batch(w, w->wtxn, &w->wst, err);
+    if (rc != RC_OK) {
+        if (rc == RC_FULL && w->map_full)
+            w->restart_map = w->env.map_size * 2;
+        return rc;
+    }
+    for (size_t i = 0; i < w->n_bterms; i++)
+        buf_free(&w->bterms[i].ent);
+    w->n_bterms = 0;
+    strmap_clear(&w->terms);
+    w->n_bdocs = 0;
+    buf_reset(&w->recs);
+    buf_reset(&w->texts);
+    w->base_docid = (uint32_t)w->wst.next_docid;
+    w->batch_mem = 0;
+    w->fresh = 0; /* later batches insert between existing keys */
     return RC_OK;
 }
 
@@ -406,10 +455,12 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
         return fail(w, RC_NOMEM, &e, err);
     }
     ix_outcome outcome = IX_ADDED;
-    uint32_t in_batch = IDV_BATCH(s->value);
+    uint32_t in_batch = IDV_DOCID(s->value);
     if (in_batch) {
         /* Same id twice in one run: the last one wins. */
-        w->bdocs[in_batch - 1].dead = 1;
+        rc_t rc = supersede(w, in_batch, &e);
+        if (rc != RC_OK)
+            return fail(w, rc, &e, err);
         s->value &= ~0xffffffffull;
         outcome = IX_DUPLICATE;
     }
@@ -439,6 +490,8 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
     if (rc != RC_OK)
         return fail(w, rc, &e, err);
     s->value |= IDV_SEEN;
+    if (w->batch_mem > w->opt.batch_bytes && (rc = flush_batch(w, &e)) != RC_OK)
+        return fail(w, rc, &e, err);
     if (outcome == IX_ADDED)
         w->run.added++;
     else if (outcome == IX_REPLACED)
@@ -463,9 +516,11 @@ rc_t ix_writer_delete(ix_writer *w, const char *id, int *found, err_t *err)
         err_set(&e, RC_NOMEM, "out of memory");
         return fail(w, RC_NOMEM, &e, err);
     }
-    uint32_t in_batch = IDV_BATCH(s->value);
+    uint32_t in_batch = IDV_DOCID(s->value);
     if (in_batch) {
-        w->bdocs[in_batch - 1].dead = 1;
+        rc_t rc = supersede(w, in_batch, &e);
+        if (rc != RC_OK)
+            return fail(w, rc, &e, err);
         *found = 1;
     }
     if (!(s->value & IDV_QUEUED)) {
@@ -523,6 +578,69 @@ rc_t ix_writer_prune_unseen(ix_writer *w, size_t *n, err_t *err)
     return RC_OK;
 }
 
+/* Commit when nothing was flushed: the whole run is in memory, so after
+ * MDB_MAP_FULL the map is grown and the run replayed. */
+static rc_t commit_from_memory(ix_writer *w, err_t *e)
+{
+    rc_t rc = RC_OK;
+    for (int attempt = 0; attempt < 16; attempt++) {
+        err_clear(e);
+        w->map_full = 0;
+        int dead = 0;
+        mdb_reader_check(w->env.env, &dead);
+        MDB_txn *txn;
+        int r = mdb_txn_begin(w->env.env, NULL, 0, &txn);
+        if (r) {
+            rc = writer_mdb_err(w, r, "starting the index transaction", e);
+            if (r == MDB_MAP_RESIZED && mdb_env_set_mapsize(w->env.env, 0) == 0)
+                continue;
+            return rc;
+        }
+        ix_meta_stats st = w->st;
+        rc = commit_apply(w, txn, &st, e);
+        if (rc == RC_OK) {
+            r = mdb_txn_commit(txn);
+            if (r)
+                rc = writer_mdb_err(w, r, "committing the index", e);
+        } else {
+            mdb_txn_abort(txn);
+        }
+        if (rc == RC_FULL && w->map_full) {
+            /* Nothing was written: grow and replay the batch. */
+            if ((rc = env_grow(&w->env, e)) != RC_OK)
+                return rc;
+            continue;
+        }
+        if (rc == RC_OK)
+            w->st = st;
+        return rc;
+    }
+    return rc;
+}
+
+/* Commit after batches were flushed into the open transaction.  A full
+ * map cannot be replayed here; the caller reruns the whole run with
+ * ix_writer_restart_map_size(). */
+static rc_t commit_flushed(ix_writer *w, err_t *e)
+{
+    err_clear(e);
+    int dead = 0;
+    mdb_reader_check(w->env.env, &dead);
+    ix_meta_stats st = w->wst;
+    rc_t rc = commit_apply(w, w->wtxn, &st, e);
+    if (rc == RC_OK) {
+        int r = mdb_txn_commit(w->wtxn);
+        w->wtxn = NULL;
+        if (r)
+            rc = writer_mdb_err(w, r, "committing the index", e);
+    }
+    if (rc == RC_FULL && w->map_full)
+        w->restart_map = w->env.map_size * 2;
+    if (rc == RC_OK)
+        w->st = st;
+    return rc;
+}
+
 rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err)
 {
     if (w->sticky != RC_OK || w->committed)
@@ -532,47 +650,16 @@ rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err)
         w->rtxn = NULL;
     }
     err_t e;
-    rc_t rc = RC_OK;
-    for (int attempt = 0; attempt < 16; attempt++) {
-        err_clear(&e);
-        w->map_full = 0;
-        int dead = 0;
-        mdb_reader_check(w->env.env, &dead);
-        MDB_txn *txn;
-        int r = mdb_txn_begin(w->env.env, NULL, 0, &txn);
-        if (r) {
-            rc = writer_mdb_err(w, r, "starting the index transaction", &e);
-            if (r == MDB_MAP_RESIZED && mdb_env_set_mapsize(w->env.env, 0) == 0)
-                continue;
-            break;
-        }
-        ix_meta_stats st = w->st;
-        rc = commit_apply(w, txn, &st, &e);
-        if (rc == RC_OK) {
-            r = mdb_txn_commit(txn);
+    rc_t rc = w->wtxn ? commit_flushed(w, &e) : commit_from_memory(w, &e);
+    if (rc == RC_OK) {
+        w->run.generation = w->st.generation;
+        if (w->new_gen) {
+            int r = mdb_env_sync(w->env.env, 1);
             if (r)
-                rc = writer_mdb_err(w, r, "committing the index", &e);
-        } else {
-            mdb_txn_abort(txn);
+                rc = writer_mdb_err(w, r, "syncing the new index generation", &e);
+            else
+                rc = env_switch(w->env.dir, w->env.gen, &e);
         }
-        if (rc == RC_FULL && w->map_full) {
-            /* MDB_MAP_FULL: nothing was written; grow and replay the batch. */
-            if ((rc = env_grow(&w->env, &e)) != RC_OK)
-                break;
-            continue;
-        }
-        if (rc == RC_OK) {
-            w->st = st;
-            w->run.generation = st.generation;
-        }
-        break;
-    }
-    if (rc == RC_OK && w->new_gen) {
-        int r = mdb_env_sync(w->env.env, 1);
-        if (r)
-            rc = writer_mdb_err(w, r, "syncing the new index generation", &e);
-        else
-            rc = env_switch(w->env.dir, w->env.gen, &e);
     }
     if (rc != RC_OK) {
         rc = env_explain_write_error(&w->env, rc, &e);
@@ -582,4 +669,9 @@ rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err)
     if (stats)
         *stats = w->run;
     return RC_OK;
+}
+
+size_t ix_writer_restart_map_size(const ix_writer *w)
+{
+    return w->restart_map;
 }

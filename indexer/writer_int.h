@@ -28,8 +28,9 @@ typedef struct {
     uint32_t id_len;
 } bdoc;
 
-/* writer.ids values: batch index + 1 in the low 32 bits, and flags. */
-#define IDV_BATCH(v) ((uint32_t)((v) & 0xffffffffu))
+/* writer.ids values: the docid this run gave the id (0 = none) in the low
+ * 32 bits, and flags. */
+#define IDV_DOCID(v) ((uint32_t)((v) & 0xffffffffu))
 #define IDV_QUEUED (1ull << 32)   /* the indexed version is queued for deletion */
 #define IDV_SEEN (1ull << 33)     /* present in this run's input (for --prune) */
 
@@ -50,6 +51,10 @@ struct ix_writer {
     bdoc *bdocs;
     size_t n_bdocs, cap_bdocs;
     uint32_t base_docid;     /* docid of bdocs[0] */
+    size_t batch_mem;        /* bytes buffered in the current batch */
+    MDB_txn *wtxn;           /* the run's write transaction, once a batch was flushed */
+    ix_meta_stats wst;       /* statistics inside wtxn */
+    size_t restart_map;      /* map full after a flush: rerun with this map size */
     buf_t recs, texts;       /* encoded docs records and text values */
     strmap ids;              /* external id -> IDV_* */
     uint32_t *deletes;       /* indexed docids to delete */
@@ -61,8 +66,10 @@ struct ix_writer {
     ix_run_stats run;
 };
 
-/* commit.c: apply the whole batch in txn.  RC_FULL with w->map_full set
- * means "grow the map and call again". */
+/* commit.c: write the current batch (documents and postings) in txn. */
+rc_t commit_batch(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
+/* commit.c: deletions, the current batch and the stats record in txn.
+ * RC_FULL with w->map_full set means "grow the map and call again". */
 rc_t commit_apply(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 /* Record an LMDB failure (noting MAP_FULL) and translate it. */
 rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err);

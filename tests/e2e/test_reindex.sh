@@ -50,6 +50,12 @@ wait $holder
 "$IDX" -q --db "$TMP/small" --map-size 1M "$TMP/b.jsonl"; ok $? "build with a 1 MB initial map (grows on MDB_MAP_FULL)"
 is "$(run "$TMP/small")" "$(run "$TMP/fresh")" "grown index equals a fresh build"
 
+# Batches flushed into the open transaction, and a map too small for them:
+# the run starts over with a larger map, nothing half-written is visible.
+out=$("$IDX" --db "$TMP/batched" --batch-memory 1M --map-size 1M "$TMP/b.jsonl" 2>"$TMP/err"); ok $? "small batches and a 1 MB map"
+like "$(cat "$TMP/err")" "the LMDB map is full; running again with a 2 MB map" "says it runs again with a larger map"
+is "$(run "$TMP/batched")" "$(run "$TMP/fresh")" "and the result equals a fresh build"
+
 # A file size limit (ulimit -f) stands in for a full disk: clear error, old index intact.
 "$IDX" -q --db "$TMP/lim" "$TMP/a.jsonl"
 before=$(run "$TMP/lim")

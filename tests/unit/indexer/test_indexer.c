@@ -260,6 +260,35 @@ static void incremental_equals_fresh_build(void **state)
     free(fresh);
 }
 
+/* The same, with batches of a few KB: every run writes many batches into its
+ * transaction, duplicates and deletions cross batch boundaries. */
+static void small_batches_equal_fresh_build(void **state)
+{
+    tu_batch_bytes = 4096;
+    incremental_equals_fresh_build(state);
+    char *dir = tu_tmpdir();
+    ix_doc docs[] = {tu_doc("x", "en", "", "first version apples"), tu_doc("y", "en", "", "other"),
+                     tu_doc("z", "en", "", "third"), tu_doc("x", "en", "", "second version pears")};
+    const char *del[] = {"y"};
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    tu_batch_bytes = 1; /* flush after every document */
+    assert_int_equal(tu_index(dir, docs, 4, NULL, 0, &rs, &err), RC_OK);
+    assert_int_equal(tu_index(dir, NULL, 0, del, 1, &rs, &err), RC_OK);
+    tu_batch_bytes = 0;
+    char *d = dump_index(dir);
+    assert_null(strstr(d, "appl"));
+    assert_null(strstr(d, ":y/"));
+    assert_non_null(strstr(d, "pear:x/"));
+    assert_non_null(strstr(d, "N=2 "));
+    size_t checked;
+    assert_int_equal(ix_check(dir, &checked, &err), RC_OK);
+    free(d);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 static void same_id_twice_last_wins(void **state)
 {
     (void)state;
@@ -418,6 +447,7 @@ int main(void)
         cmocka_unit_test(block_key_order_is_term_then_docid),
         cmocka_unit_test(write_then_read),
         cmocka_unit_test(incremental_equals_fresh_build),
+        cmocka_unit_test(small_batches_equal_fresh_build),
         cmocka_unit_test(same_id_twice_last_wins),
         cmocka_unit_test(uncommitted_run_changes_nothing),
         cmocka_unit_test(second_writer_is_refused),
