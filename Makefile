@@ -34,8 +34,8 @@ BUILD   := build-cov
 endif
 
 MODULES := common analyzers corpus indexer searcher
-LIB_SRC := $(foreach m,$(MODULES),$(filter-out $(m)/main.c,$(wildcard $(m)/*.c)))
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_SRC := $(filter-out analyzers/gen_t2s.c,$(foreach m,$(MODULES),$(filter-out $(m)/main.c,$(wildcard $(m)/*.c))))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/t2s_table.o
 LIB     := $(BUILD)/libengine.a
 
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
@@ -56,6 +56,14 @@ ensure-deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# The Traditional->Simplified table is generated from the ICU we build with.
+$(BUILD)/gen/gen_t2s: analyzers/gen_t2s.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LDLIBS)
+
+$(BUILD)/gen/t2s_table.c: $(BUILD)/gen/gen_t2s
+	$< > $@.tmp && mv $@.tmp $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

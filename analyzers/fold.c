@@ -2,8 +2,10 @@
  * that NFKC_Casefold leaves alone but a searcher expects to match:
  *   ’ ʼ ‘  -> '   (country’s == country's, so the English stemmer sees it)
  *   ё      -> е   (Russian text writes ё as е more often than not)
- *   Traditional Han -> Simplified (醫學 == 医学), per character via ICU's
- *                      Traditional-Simplified transliterator, cached
+ *   Traditional Han -> Simplified (醫學 == 医学), per character, from a table
+ *                      generated at build time with ICU's Traditional-Simplified
+ *                      transliterator (gen_t2s.c): opening the transliterator
+ *                      costs ~20 ms per process
  *   u.s    -> us  (dotted acronyms)
  * The word's script is decided here, after folding, so full-width ＡＢＣ
  * counts as Latin.
@@ -12,7 +14,6 @@
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
-#include <unicode/utrans.h>
 #include <unicode/uchar.h>
 
 #include "../common/mem.h"
@@ -21,11 +22,12 @@
 
 enum { HAN_FIRST = 0x3400, HAN_LAST = 0x9FFF };
 
+/* Generated: sorted (traditional, simplified) pairs. */
+extern const uint16_t an_t2s_table[][2];
+extern const size_t an_t2s_count;
+
 struct an_folder {
     const UNormalizer2 *nfkc_cf;  /* owned by ICU, never closed */
-    UTransliterator *t2s;         /* opened on the first Han character */
-    int t2s_failed;
-    uint16_t *t2s_cache;          /* [cp - HAN_FIRST] -> simplified cp, 0 = unknown */
     UChar *scratch;
     int32_t scratch_cap;
 };
@@ -50,9 +52,6 @@ void fold_close(an_folder *f)
 {
     if (!f)
         return;
-    if (f->t2s)
-        utrans_close(f->t2s);
-    mem_free(f->t2s_cache);
     mem_free(f->scratch);
     mem_free(f);
 }
@@ -81,33 +80,20 @@ an_script fold_script_of(uint32_t cp)
     }
 }
 
-/* Simplified form of one Han character; cp itself when there is none or the
- * transliterator is unavailable (then Traditional text still works, it just
- * does not match Simplified queries). */
-static uint32_t han_simplify(an_folder *f, uint32_t cp)
+/* Simplified form of one Han character (cp itself when it has none). */
+static uint32_t han_simplify(uint32_t cp)
 {
-    if (cp < HAN_FIRST || cp > HAN_LAST || f->t2s_failed)
+    if (cp < HAN_FIRST || cp > HAN_LAST)
         return cp;
-    if (!f->t2s_cache) {
-        f->t2s_cache = mem_calloc(HAN_LAST - HAN_FIRST + 1, sizeof *f->t2s_cache);
-        UErrorCode st = U_ZERO_ERROR;
-        static const UChar id[] = u"Traditional-Simplified";
-        f->t2s = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-        if (!f->t2s_cache || U_FAILURE(st)) {
-            f->t2s_failed = 1;
-            return cp;
-        }
+    size_t lo = 0, hi = an_t2s_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (an_t2s_table[mid][0] < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    uint16_t *slot = &f->t2s_cache[cp - HAN_FIRST];
-    if (!*slot) {
-        UChar u[8] = {(UChar)cp};
-        int32_t len = 1, limit = 1;
-        UErrorCode st = U_ZERO_ERROR;
-        utrans_transUChars(f->t2s, u, &len, 8, 0, &limit, &st);
-        /* Only one-to-one BMP mappings: a phrase rule could change length. */
-        *slot = (U_SUCCESS(st) && len == 1 && !U16_IS_SURROGATE(u[0])) ? u[0] : (uint16_t)cp;
-    }
-    return *slot;
+    return (lo < an_t2s_count && an_t2s_table[lo][0] == cp) ? an_t2s_table[lo][1] : cp;
 }
 
 static uint32_t map_char(an_folder *f, uint32_t cp)
@@ -118,7 +104,7 @@ static uint32_t map_char(an_folder *f, uint32_t cp)
     case 0x0451:
         return 0x0435; /* ё -> е */
     default:
-        return cp >= HAN_FIRST ? han_simplify(f, cp) : cp;
+        return han_simplify(cp);
     }
 }
 
