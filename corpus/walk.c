@@ -135,7 +135,7 @@ static rc_t expand_dir(cp_walk *w, const char *dir, void (*warn)(void *, const c
         names[n++] = full;
     }
     closedir(d);
-    if (rc == RC_OK)
+    if (rc == RC_OK && n)
         qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = n; i-- > 0;) {
         if (rc == RC_OK) {

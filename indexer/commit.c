@@ -259,7 +259,7 @@ static rc_t apply_deletes(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *
     for (size_t i = 0; i < w->n_deletes && rc == RC_OK; i++)
         if (i == 0 || w->deletes[i] != w->deletes[i - 1])
             rc = collect_doc_terms(w, txn, w->deletes[i], &a, &pairs, &n, &cap, st, err);
-    if (rc == RC_OK)
+    if (rc == RC_OK && n)
         qsort(pairs, n, sizeof *pairs, cmp_pair);
     MDB_cursor *c = NULL;
     int r = rc == RC_OK ? mdb_cursor_open(txn, w->env.postings, &c) : 0;
