@@ -211,7 +211,8 @@ static int do_check(const options *o)
     err_clear(&err);
     rc_t rc = ix_check(o->db, &n, &err);
     if (rc != RC_OK) {
-        fprintf(stderr, "indexer: check failed: %s\n", err.msg);
+        fprintf(stderr, "indexer: check failed: %s%s\n", err.msg,
+                rc == RC_CORRUPT ? "; rebuild it with --rebuild from the original files" : "");
         return EXIT_INDEX;
     }
     if (!o->quiet)

@@ -387,6 +387,89 @@ static void allocation_failures_are_clean(void **state)
     free(dir);
 }
 
+/* Every kind of stored value, with each byte flipped in turn and every
+ * truncation, must decode to RC_CORRUPT, never to garbage or a crash. */
+static rc_t decode_any(int kind, const unsigned char *v, size_t n, err_t *err)
+{
+    ix_docinfo di;
+    term_entry te;
+    ix_meta_stats ms;
+    blk_view bv;
+    buf_t b;
+    rc_t rc;
+    switch (kind) {
+    case 0: return docrec_decode(1, v, n, &di, err);
+    case 1: return term_decode(v, n, &te, err);
+    case 2: return stats_decode(v, n, &ms, err);
+    case 3:
+        buf_init(&b);
+        rc = text_decode(v, n, &b, err);
+        buf_free(&b);
+        return rc;
+    case 4: {
+        const unsigned char *p;
+        size_t len;
+        return val_open(v, n, IX_TAG_DOCLENS, "doclens", &p, &len, err);
+    }
+    default:
+        rc = blk_parse(1, v, n, &bv, err);
+        if (rc == RC_OK) {
+            uint32_t d[IX_BLOCK_DOCS], t[IX_BLOCK_DOCS];
+            rc = blk_decode(&bv, d, t, err);
+        }
+        return rc;
+    }
+}
+
+static void every_value_detects_damage(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    ix_doc docs[] = {tu_doc("a", "en", "Title one", "alpha beta gamma alpha"),
+                     tu_doc("b", "zh", "", "人工智能辅助诊断")};
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, docs, 2, NULL, 0, &rs, &err), RC_OK);
+    ix_reader *r;
+    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
+    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
+    ix_env *e = ix_reader_env(r);
+    MDB_dbi dbis[] = {e->docs, e->terms, e->meta, e->text, e->doclens, e->postings};
+    size_t checked = 0;
+    for (int kind = 0; kind < 6; kind++) {
+        MDB_cursor *c;
+        assert_int_equal(mdb_cursor_open(ix_reader_txn(r), dbis[kind], &c), 0);
+        MDB_val k, v;
+        for (int m = mdb_cursor_get(c, &k, &v, MDB_FIRST); m == 0; m = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+            if (kind == 2 && (k.mv_size != 5 || memcmp(k.mv_data, "stats", 5)))
+                continue;
+            unsigned char *copy = malloc(v.mv_size);
+            memcpy(copy, v.mv_data, v.mv_size);
+            err_clear(&err);
+            assert_int_equal(decode_any(kind, copy, v.mv_size, &err), RC_OK);
+            for (size_t i = 0; i < v.mv_size; i++) {
+                copy[i] ^= 0x5a;
+                err_clear(&err);
+                assert_int_equal(decode_any(kind, copy, v.mv_size, &err), RC_CORRUPT);
+                copy[i] ^= 0x5a;
+            }
+            for (size_t len = 0; len < v.mv_size; len++) {
+                err_clear(&err);
+                assert_int_equal(decode_any(kind, copy, len, &err), RC_CORRUPT);
+            }
+            free(copy);
+            checked++;
+        }
+        mdb_cursor_close(c);
+    }
+    assert_true(checked > 10);
+    ix_reader_end(r);
+    ix_reader_close(r);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 static pid_t dead_pid;
 
 /* Counts the reader-table lines (mdb_reader_list) of the killed process. */
@@ -453,6 +536,7 @@ int main(void)
         cmocka_unit_test(second_writer_is_refused),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(stale_reader_slots_are_cleared),
+        cmocka_unit_test(every_value_detects_damage),
     };
     return cmocka_run_group_tests_name("indexer", tests, NULL, NULL);
 }
