@@ -315,7 +315,7 @@ rc_t sr_plan_text(sr_plan *p, const sr_qnode *const *q, size_t n, int and, sr_pc
                   sr_it **out, err_t *err);
 /* A phrase, or a marked word: its terms at their analyzed relative
  * positions (stopwords keep their gap; overlays are ignored).  *span is the
- * last term's relative position. */
+ * relative position of its last word (a trailing stopword included). */
 rc_t sr_plan_phrase(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, uint32_t *span,
                     err_t *err);
 /* word*: the dictionary terms that start with the folded word, at most

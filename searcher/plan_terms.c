@@ -189,12 +189,15 @@ typedef struct {
         uint32_t len, pos;
     } *v;
     size_t n, cap;
+    uint32_t last;    /* position of the last word, stopwords included */
     arena_t *arena;
 } seq;
 
 static rc_t collect_seq(void *ctx, const an_token *t)
 {
     seq *s = ctx;
+    if (!(t->flags & AN_TOK_OVERLAY))
+        s->last = t->pos;
     if ((t->flags & (AN_TOK_STOP | AN_TOK_OVERLAY)) || !t->stem_len || t->stem_len > IX_TERM_MAX)
         return RC_OK;
     if (!grow(s->arena, (void **)&s->v, &s->cap, s->n, sizeof *s->v))
@@ -229,7 +232,8 @@ rc_t sr_plan_phrase(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, uint3
         if (!kids[i])
             return sr_empty_new(p->arena, out) == RC_OK ? RC_OK : oom(err);
     }
-    *span = rel[s.n - 1];
+    /* A trailing stopword still takes room: "mother of" NEAR/1 pearl. */
+    *span = s.last - s.v[0].pos;
     if (s.n == 1) {
         *out = kids[0];
         return RC_OK;

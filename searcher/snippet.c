@@ -5,8 +5,9 @@
  * stems then are the ones the index holds), every token whose stem is one
  * of the query's terms is a match (CJK overlay bigrams included, so a word
  * the document segments differently from the query is still marked), and
- * a window of at most SNIP_WORDS words and SNIP_BYTES bytes slides over the
- * words.  The best window has the most distinct terms, then the most
+ * a window of at most SNIP_WORDS words and SNIP_COLS terminal columns (a
+ * CJK character takes two) slides over the words, so English, Russian and
+ * Chinese snippets fill about the same room on a screen.  The best window has the most distinct terms, then the most
  * matches, then its first match nearest SNIP_LEAD words in (some context
  * before the match reads better than a snippet that starts on it).
  *
@@ -27,7 +28,7 @@
 
 enum {
     SNIP_WORDS = 30,
-    SNIP_BYTES = 240,
+    SNIP_COLS = 200,
     SNIP_LEAD = 3,
     SNIP_SCAN = 256 * 1024,
 };
@@ -36,6 +37,7 @@ static const char ELLIPSIS[] = "\xe2\x80\xa6"; /* U+2026 */
 
 typedef struct {
     size_t start, end;
+    size_t col_start, col_end;   /* the same in terminal columns from the text's start */
     int32_t term;       /* index of the matched query term, -1 for none */
 } sword;
 
@@ -70,7 +72,7 @@ static rc_t on_token(void *ctx, const an_token *t)
     if (!(t->flags & AN_TOK_OVERLAY)) {
         if (!grow((void **)&s->w, &s->cap_w, s->n_w, sizeof *s->w))
             return RC_NOMEM;
-        s->w[s->n_w++] = (sword){t->start, t->end, term};
+        s->w[s->n_w++] = (sword){t->start, t->end, 0, 0, term};
     }
     if (term >= 0) {
         size_t cap = s->cap_m;
@@ -131,6 +133,34 @@ static void credit_overlays(scan *s)
     }
 }
 
+/* East Asian wide and fullwidth characters take two columns. */
+static int wide(uint32_t c)
+{
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+           (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+           (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+/* Column of every word's start and end (words are in text order). */
+static void columns(scan *s, const char *text, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)text, *end = p + len;
+    size_t col = 0, off = 0, k_start = 0, k_end = 0;
+    while (k_end < s->n_w) {
+        while (k_start < s->n_w && s->w[k_start].start <= off)
+            s->w[k_start++].col_start = col;
+        while (k_end < s->n_w && s->w[k_end].end <= off)
+            s->w[k_end++].col_end = col;
+        if (off >= len)
+            break;
+        uint32_t c = 0;
+        size_t n = utf8_decode(p + off, end, &c);
+        off += n ? n : 1;
+        col += wide(c) ? 2 : 1;
+    }
+}
+
 typedef struct {
     size_t distinct, total, lead;
 } wscore;
@@ -155,7 +185,8 @@ static int best_window(const scan *s, size_t n_terms, size_t *from, size_t *to)
     *from = 0;
     *to = 0;
     for (size_t i = 0; i < s->n_w; i++) {
-        while (j < s->n_w && j - i < SNIP_WORDS && s->w[j].end - s->w[i].start <= SNIP_BYTES) {
+        while (j < s->n_w && j - i < SNIP_WORDS &&
+               s->w[j].col_end - s->w[i].col_start <= SNIP_COLS) {
             int32_t t = s->w[j++].term;
             if (t >= 0 && count[t]++ == 0)
                 cur.distinct++;
@@ -174,6 +205,8 @@ static int best_window(const scan *s, size_t n_terms, size_t *from, size_t *to)
             first++;
         size_t off = first < j ? first - i : 0;
         cur.lead = off > SNIP_LEAD ? off - SNIP_LEAD : SNIP_LEAD - off;
+        if (i == 0 && j == s->n_w)
+            cur.lead = 0;   /* the whole text fits: show it all */
         if (better(cur, best)) {
             best = cur;
             *from = i;
@@ -256,6 +289,7 @@ rc_t sr_snippet_make(an_analyzer *an, const strmap *terms, const char *lang, con
     size_t from = 0, to = 0;
     if (rc == RC_OK) {
         credit_overlays(&s);
+        columns(&s, text, scanned);
         merge_marks(s.m, &s.n_m);
         if (!best_window(&s, terms->n, &from, &to))
             rc = err_set(err, RC_NOMEM, "out of memory making a snippet");
