@@ -82,6 +82,8 @@ typedef struct sr_qnode {
     size_t len;
     size_t col;         /* 1-based column of the node in the query (in characters) */
     uint32_t near;      /* NEAR: largest distance */
+    int explicit_or;    /* OR: every item was joined by a written OR (filters
+                           juxtaposed without one group by field instead) */
     char date_lo[11], date_hi[11];   /* DATE: "YYYY-MM-DD" or "" */
 } sr_qnode;
 

@@ -1,8 +1,8 @@
 /* it_filter.c - field filters: lang:, source:, date: and AND/OR/NOT of
  * them, tested on each candidate's document record.  A filter next to
  * words restricts them whatever the default operator is ("sepsis lang:en"
- * never means "sepsis, or anything in English"); only a group made of
- * filters alone ORs them ("(lang:ru OR lang:zh)").  The filter is applied
+ * never means "sepsis, or anything in English").  Filters side by side
+ * combine by field (see list_match); a written OR between filters is an OR.  The filter is applied
  * to candidates from the rest of the query, so its cost is one record read
  * per candidate; a query of filters alone walks every document.
  *
@@ -66,10 +66,20 @@ static int date_match(const sr_qnode *q, const ix_docinfo *di)
            (!q->date_hi[0] || memcmp(di->date, q->date_hi, 10) <= 0);
 }
 
-/* A list's kids with Lucene's rules (see query.c). */
+/* Which group an unmarked filter of an OR list belongs to. */
+static int field_of(const sr_qnode *q)
+{
+    return q->kind == SR_Q_LANG ? 0 : q->kind == SR_Q_SOURCE ? 1 : q->kind == SR_Q_DATE ? 2 : 3;
+}
+
+/* A list's kids.  Marked kids: +x must match, -x must not.  Unmarked: in an
+ * AND all must match; in an OR written with OR at least one (Lucene's
+ * rules); in filters juxtaposed in OR mode ("lang:ru lang:zh date:2025")
+ * at least one per field, as Xapian groups boolean prefixes: same field
+ * ORed, different fields ANDed. */
 static int list_match(const sr_qnode *q, const ix_docinfo *di)
 {
-    int any_should = 0, should = 0, any_required = 0;
+    int seen[4] = {0}, hit[4] = {0}, any_required = 0;
     for (size_t i = 0; i < q->n_kids; i++) {
         const sr_qnode *k = q->kids[i];
         int m = sr_pred_match(k, di);
@@ -81,11 +91,19 @@ static int list_match(const sr_qnode *q, const ix_docinfo *di)
                 return 0;
             any_required = 1;
         } else {
-            any_should = 1;
-            should |= m;
+            int g = q->explicit_or ? 0 : field_of(k);
+            if (g == 3 && !m)
+                return 0;   /* a nested group is a field of its own */
+            seen[g] = 1;
+            hit[g] |= m;
         }
     }
-    return any_required || !any_should || should;
+    if (q->explicit_or)
+        return any_required || !seen[0] || hit[0];
+    for (int g = 0; g < 3; g++)
+        if (seen[g] && !hit[g])
+            return 0;
+    return 1;
 }
 
 int sr_pred_match(const sr_qnode *q, const ix_docinfo *di)

@@ -258,7 +258,8 @@ static int run_query(sr_searcher *s, const options *o, const char *qid, const ch
         fprintf(stderr, "searcher: out of memory\n");
         return EXIT_INDEX;
     }
-    fwrite(out->p, 1, out->len, stdout);
+    if (out->len)
+        fwrite(out->p, 1, out->len, stdout);
     return EXIT_OK;
 }
 

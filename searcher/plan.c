@@ -79,8 +79,27 @@ static rc_t assemble(sr_plan *p, itvec *must, itvec *should, itvec *nots, const 
     return rc == RC_OK ? RC_OK : oom(err);
 }
 
-static rc_t plan_list(sr_plan *p, sr_qkind kind, sr_qnode *const *kids, size_t n, sr_pctx c,
-                      sr_it **out, err_t *err)
+/* The filters of a list, as one list of the same kind for it_filter.c
+ * (which combines them by field unless OR was written); NULL when there
+ * are none or memory ran out. */
+static const sr_qnode **group_preds(sr_plan *p, sr_qkind kind, int explicit_or,
+                                    const sr_qnode **preds, size_t n)
+{
+    const sr_qnode **one = arena_alloc(p->arena, sizeof *one);
+    sr_qnode *g = arena_alloc(p->arena, sizeof *g);
+    if (!one || !g || !n)
+        return NULL;
+    memset(g, 0, sizeof *g);
+    g->kind = kind;
+    g->explicit_or = explicit_or;
+    g->kids = (sr_qnode **)preds;
+    g->n_kids = n;
+    *one = g;
+    return one;
+}
+
+static rc_t plan_list(sr_plan *p, sr_qkind kind, sr_qnode *const *kids, size_t n,
+                      int explicit_or, sr_pctx c, sr_it **out, err_t *err)
 {
     int and = p->opt->default_and;
     /* Unmarked free words in a list of the default operator are one text. */
@@ -132,7 +151,10 @@ static rc_t plan_list(sr_plan *p, sr_qkind kind, sr_qnode *const *kids, size_t n
             v->n++;
         }
     }
-    return assemble(p, &must, &should, &nots, preds, n_preds, out, err);
+    const sr_qnode **group = group_preds(p, kind, explicit_or, preds, n_preds);
+    if (n_preds && !group)
+        return oom(err);
+    return assemble(p, &must, &should, &nots, group, n_preds ? 1 : 0, out, err);
 }
 
 static rc_t plan_near(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err_t *err)
@@ -167,7 +189,7 @@ static rc_t plan_node(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err
     *out = NULL;
     p->col = q->col;
     if (is_pred(q))
-        return plan_list(p, SR_Q_OR, (sr_qnode *const *)&q, 1, c, out, err);
+        return plan_list(p, SR_Q_OR, (sr_qnode *const *)&q, 1, 0, c, out, err);
     switch (q->kind) {
     case SR_Q_TEXT:
         /* A marked word means that word: "+x-ray" is the phrase x ray. */
@@ -178,7 +200,7 @@ static rc_t plan_node(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err
     case SR_Q_PREFIX: return sr_plan_prefix(p, q, c, out, err);
     case SR_Q_NEAR: return plan_near(p, q, c, out, err);
     case SR_Q_AND:
-    case SR_Q_OR: return plan_list(p, q->kind, q->kids, q->n_kids, c, out, err);
+    case SR_Q_OR: return plan_list(p, q->kind, q->kids, q->n_kids, q->explicit_or, c, out, err);
     case SR_Q_TITLE:
         c.in_title = 1;
         return plan_node(p, q->kids[0], c, out, err);
@@ -194,7 +216,7 @@ rc_t sr_plan_build(sr_plan *p, const sr_qnode *q, sr_it **out, err_t *err)
     p->docs.an = p->an;
     /* A marked or filtering root is a list of one, so its mark applies. */
     if (q->mark != SR_MARK_NONE)
-        return plan_list(p, SR_Q_OR, (sr_qnode *const *)&q, 1, c, out, err);
+        return plan_list(p, SR_Q_OR, (sr_qnode *const *)&q, 1, 0, c, out, err);
     return plan_node(p, q, c, out, err);
 }
 

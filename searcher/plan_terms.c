@@ -321,7 +321,8 @@ static rc_t limit(sr_plan *p, const sr_qnode *q, expansion *e, int truncated, er
     qsort(e->v, e->n, sizeof *e->v, by_df);
     char msg[384];
     snprintf(msg, sizeof msg,
-             "%s%.*s* matches %s%zu terms; searching the %zu most frequent (--max-expansions)",
+             "%sprefix %.*s* matches %s%zu terms; searching the %zu most frequent (raise "
+             "--max-expansions for more)",
              p->note ? "; " : "", (int)(q->len > 60 ? 60 : q->len), q->text,
              truncated ? "more than " : "", e->n, e->n < max ? e->n : max);
     size_t old = p->note ? strlen(p->note) : 0;

@@ -160,15 +160,26 @@ static int only_space(const char *q, size_t start, size_t end)
     return 1;
 }
 
+static int is_filter(const sr_qnode *q)
+{
+    if (q->kind == SR_Q_LANG || q->kind == SR_Q_SOURCE || q->kind == SR_Q_DATE)
+        return 1;
+    for (size_t i = 0; i < q->n_kids && q->kind != SR_Q_TITLE; i++)
+        if (is_filter(q->kids[i]))
+            return 1;
+    return 0;
+}
+
 /* Add kid to a list of kind `kind`: splice a nested list of the same kind
- * (an OR only when it is a plain disjunction), and join free words that
- * only whitespace separates. */
+ * (an OR only when it is a plain disjunction of words: how filters combine
+ * depends on their group), and join free words that only whitespace
+ * separates. */
 static int add_kid(parser *p, kidvec *v, sr_qkind kind, sr_qnode *k)
 {
     if (k->kind == kind && k->mark == SR_MARK_NONE) {
         int plain = 1;
         for (size_t i = 0; i < k->n_kids && kind == SR_Q_OR; i++)
-            plain &= k->kids[i]->mark == SR_MARK_NONE;
+            plain &= k->kids[i]->mark == SR_MARK_NONE && !is_filter(k->kids[i]);
         if (plain) {
             for (size_t i = 0; i < k->n_kids; i++)
                 if (!add_kid(p, v, kind, k->kids[i]))
@@ -186,7 +197,8 @@ static int add_kid(parser *p, kidvec *v, sr_qkind kind, sr_qnode *k)
     return push(p, v, k);
 }
 
-static rc_t list_node(parser *p, sr_qkind kind, kidvec *v, size_t at, sr_qnode **out)
+static rc_t list_node(parser *p, sr_qkind kind, kidvec *v, size_t at, int explicit_or,
+                      sr_qnode **out)
 {
     if (v->n == 1) {
         *out = v->v[0];
@@ -197,6 +209,7 @@ static rc_t list_node(parser *p, sr_qkind kind, kidvec *v, size_t at, sr_qnode *
         return nomem(p);
     n->kids = v->v;
     n->n_kids = v->n;
+    n->explicit_or = kind == SR_Q_OR && explicit_or;
     *out = n;
     return RC_OK;
 }
@@ -459,14 +472,14 @@ static rc_t parse_and(parser *p, sr_qnode **out)
         } else if (p->tok.kind != SR_T_NOT && !(implicit && starts_unary(p->tok.kind)))
             break;
     }
-    return list_node(p, SR_Q_AND, &v, at, out);
+    return list_node(p, SR_Q_AND, &v, at, 0, out);
 }
 
 static rc_t parse_or(parser *p, sr_qnode **out)
 {
     kidvec v = {0};
     size_t at = p->tok.at;
-    int implicit = !(p->flags & SR_PARSE_AND);
+    int implicit = !(p->flags & SR_PARSE_AND), juxtaposed = 0;
     for (;;) {
         sr_qnode *k = NULL;
         rc_t rc = parse_and(p, &k);
@@ -477,10 +490,13 @@ static rc_t parse_or(parser *p, sr_qnode **out)
         if (p->tok.kind == SR_T_OR) {
             if ((rc = binary_op(p)) != RC_OK)
                 return rc;
-        } else if (!(implicit && starts_unary(p->tok.kind)))
+        } else if (implicit && starts_unary(p->tok.kind)) {
+            juxtaposed = 1;
+        } else {
             break;
+        }
     }
-    return list_node(p, SR_Q_OR, &v, at, out);
+    return list_node(p, SR_Q_OR, &v, at, !juxtaposed, out);
 }
 
 static rc_t parse_plain(parser *p, sr_qnode **out)

@@ -102,6 +102,8 @@ static int by_off(const void *x, const void *y)
  * bigrams, two bigrams of one word). */
 static void merge_marks(sr_span *m, size_t *n)
 {
+    if (*n < 2)
+        return;
     qsort(m, *n, sizeof *m, by_off);
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {

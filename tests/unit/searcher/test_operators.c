@@ -166,6 +166,13 @@ static void title_and_filters(void **state)
     assert_string_equal(set("(lang:ru OR lang:zh) -date:2024"), "d3");
     assert_string_equal(ids("sepsis lang:en date:2025"), "d1");  /* filters restrict words */
     assert_string_equal(ids("sepsis OR lang:ru"), "-");          /* ... even next to OR */
+    /* Side by side: same field ORed, different fields ANDed (Xapian's rule);
+     * a written OR between filters alone is an OR. */
+    assert_string_equal(set("lang:ru lang:zh"), "d3 d4");
+    assert_string_equal(ids("lang:ru date:2025"), "d3");
+    assert_string_equal(set("lang:zh OR date:2025"), "d1 d3 d4");
+    assert_string_equal(set("lang:ru lang:zh date:<2025"), "d4");
+    assert_string_equal(set("(lang:ru date:2025) OR source:clinicalai"), "d2 d3");
 }
 
 static void boolean(void **state)
@@ -203,7 +210,7 @@ static void prefixes(void **state)
     err_clear(&err);
     assert_int_equal(sr_search(srch, "m*", 2, &o, &res, &col, &err), RC_OK);
     assert_non_null(res.note);
-    assert_non_null(strstr(res.note, "m* matches"));
+    assert_non_null(strstr(res.note, "prefix m* matches"));
     assert_non_null(strstr(res.note, "searching the 1 most frequent"));
     sr_result_free(&res);
 }

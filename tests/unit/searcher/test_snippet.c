@@ -97,6 +97,12 @@ static const char *snip(const char *text, const char *query, const char *lang, s
         assert_int_equal(utf8_valid_prefix(s + h->marks[i].off, h->marks[i].len), h->marks[i].len);
     }
     snprintf(out, sizeof out, "%s", s);
+    /* The hit outlives the arena: keep its marks here. */
+    static sr_span marks[64];
+    h->n_marks = h->n_marks < 64 ? h->n_marks : 64;
+    memcpy(marks, h->marks, h->n_marks * sizeof *marks);
+    h->marks = marks;
+    h->snippet = out;
     free(b.start);
     free(b.end);
     arena_free(&a);
