@@ -14,6 +14,13 @@
  * consistent generation.  The query is analyzed with the analyzer
  * configuration the index was built with.
  *
+ * Queries use the query language of README "Query syntax" (free words,
+ * AND/OR/NOT, +/-, "phrases", NEAR/n, prefix*, lang:/source:/title:/date:);
+ * with sr_options.plain the whole query is free words.  Hits carry their
+ * record, and on request a snippet with its matches and the parts of their
+ * score; everything they point to lives in sr_result.arena until the next
+ * sr_search() or sr_result_free().
+ *
  * Ranking: BM25 (bm25.c) with k1 and b from the options; ties are broken by
  * internal docid (earlier indexed first), so results are deterministic.
  */
