@@ -56,7 +56,13 @@ static rc_t parse_one(const char *q, size_t start, size_t end, pdate *out, size_
         d_at = i + 1;
         ok = q[i++] == '-' && digits(q, &i, end, 2, &out->d);
     }
-    if (!ok || i != end || start == end) {
+    if (start == end) {
+        *err_at = start;
+        return err_set(err, RC_BADINPUT,
+                       "column %zu: a date is missing here (write YYYY, YYYY-MM or YYYY-MM-DD)",
+                       sr_col(q, start));
+    }
+    if (!ok || i != end) {
         *err_at = start;
         return err_set(err, RC_BADINPUT,
                        "column %zu: '%.*s' is not a date (write YYYY, YYYY-MM or YYYY-MM-DD)",

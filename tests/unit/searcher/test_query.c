@@ -97,6 +97,7 @@ static const error_case errors[] = {
     {OR_MODE, "date:2025-1", 6, "column 6: '2025-1' is not a date"},
     {OR_MODE, "date:2026..2025", 12, "column 12: the date range ends"},
     {OR_MODE, "date:..", 6, "column 6: a date range needs at least one end"},
+    {OR_MODE, "date:>=", 8, "column 8: a date is missing here"},
     {OR_MODE, "NEAR/x", 6, "column 6: NEAR/ needs a distance"},
     {OR_MODE, "a NEAR/0 b", 8, "column 8: NEAR/ needs a distance"},
     {OR_MODE, "a NEAR/3", 3, "column 3: NEAR/3 has nothing after it"},
