@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include "../../../common/mem.h"
 #include "../../../searcher/internal.h"
 #include "../../../searcher/sr.h"
 #include "../testutil.h"
@@ -263,6 +264,45 @@ static void lenient_falls_back_to_plain_words(void **state)
     sr_result_free(&res);
 }
 
+/* Failing each allocation in turn gives the right answer or RC_NOMEM, never
+ * a crash (run under SANITIZE=1 for leaks and bad reads). */
+static void allocation_failures(void **state)
+{
+    (void)state;
+    const char *q = "(\"early warning\" OR warn* OR 人工智能) early NEAR/4 sepsis "
+                    "-title:pearl lang:en date:2025 +models";
+    sr_options o = sr_options_default();
+    o.explain = 1;
+    o.want_snippets = 1;
+    o.lenient = 1;
+    sr_result res;
+    sr_result_init(&res);
+    size_t col;
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(sr_search(srch, q, strlen(q), &o, &res, &col, &err), RC_OK);
+    assert_int_equal(res.n_hits, 1);
+    int ok = 0, nomem = 0;
+    for (long n = 0; n < 400; n++) {
+        sr_result_free(&res);
+        sr_result_init(&res);
+        err_clear(&err);
+        mem_fail_after(n);
+        rc_t rc = sr_search(srch, q, strlen(q), &o, &res, &col, &err);
+        mem_fail_reset();
+        if (rc == RC_OK) {
+            assert_int_equal(res.n_hits, 1);
+            assert_string_equal(res.hits[0].id, "d1");
+            ok++;
+        } else {
+            assert_int_equal(rc, RC_NOMEM);
+            nomem++;
+        }
+    }
+    sr_result_free(&res);
+    assert_true(nomem > 0 && ok > 0);
+}
+
 /* ---- the combinators on fake posting lists --------------------------------- */
 
 typedef struct {
@@ -365,6 +405,7 @@ int main(void)
         cmocka_unit_test(explains_phrase_frequency),
         cmocka_unit_test(lenient_falls_back_to_plain_words),
         cmocka_unit_test(combinators),
+        cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests_name("operators", tests, setup, teardown);
 }
