@@ -1,5 +1,8 @@
 /* format.c - text, JSON Lines and TREC renderings of hits, all from the
- * same sr_hit, into a byte buffer (the program decides where it goes). */
+ * same sr_hit, into a byte buffer (the program decides where it goes).
+ * Text shows matches in colour (ANSI SGR) when asked to; JSON gives the
+ * snippet and its matches as [start, end) byte offsets into the snippet's
+ * UTF-8 (and the title's), so a script can highlight them itself. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,8 +70,121 @@ static void json_field(buf_t *b, const char *name, const char *v, rc_t *prc)
         buf_append_str(b, "null", prc);
 }
 
-void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, const char *tag,
+/* [[start,end],...]: byte offsets of the spans. */
+static void json_spans(buf_t *b, const char *name, const sr_span *m, size_t n, rc_t *prc)
+{
+    appendf(b, prc, ",\"%s\":[", name);
+    for (size_t i = 0; i < n; i++)
+        appendf(b, prc, "%s[%zu,%zu]", i ? "," : "", m[i].off, m[i].off + m[i].len);
+    buf_append_str(b, "]", prc);
+}
+
+static void json_explain(buf_t *b, const sr_hit *h, rc_t *prc)
+{
+    buf_append_str(b, ",\"explain\":[", prc);
+    for (size_t i = 0; i < h->n_explain; i++) {
+        const sr_explain_term *e = &h->explain[i];
+        buf_append_str(b, i ? ",{\"term\":" : "{\"term\":", prc);
+        sr_json_string(b, e->term, strlen(e->term), prc);
+        appendf(b, prc,
+                ",\"tf\":%u,\"df\":%u,\"idf\":%.6f,\"weight\":%.6f,\"doc_len\":%u,"
+                "\"avg_len\":%.4f,\"k1\":%g,\"b\":%g,\"qweight\":%g",
+                e->tf, e->df, e->idf, e->weight, h->doc_len, e->avg_len, e->k1, e->b, e->qweight);
+        if (e->via)
+            appendf(b, prc, ",\"via\":\"%s\"", e->via);
+        buf_append_str(b, "}", prc);
+    }
+    buf_append_str(b, "]", prc);
+}
+
+static void format_json(buf_t *b, const sr_hit *h, const char *qid, rc_t *prc)
+{
+    buf_append_str(b, "{", prc);
+    if (qid && *qid) {
+        buf_append_str(b, "\"qid\":", prc);
+        sr_json_string(b, qid, strlen(qid), prc);
+        buf_append_str(b, ",", prc);
+    }
+    appendf(b, prc, "\"rank\":%zu,\"score\":%.6f,\"id\":", h->rank, h->score);
+    sr_json_string(b, h->id, strlen(h->id), prc);
+    json_field(b, "title", h->title, prc);
+    json_field(b, "date", h->date, prc);
+    json_field(b, "lang", h->lang, prc);
+    json_field(b, "source", h->source, prc);
+    if (h->charset && *h->charset)
+        json_field(b, "converted_from", h->charset, prc);
+    if (h->repair && *h->repair)
+        json_field(b, "repaired", h->repair, prc);
+    if (h->snippet) {
+        buf_append_str(b, ",\"snippet\":", prc);
+        sr_json_string(b, h->snippet, strlen(h->snippet), prc);
+        json_spans(b, "matches", h->marks, h->n_marks, prc);
+        json_spans(b, "title_matches", h->title_marks, h->n_title_marks, prc);
+    }
+    if (h->n_explain)
+        json_explain(b, h, prc);
+    buf_append_str(b, "}\n", prc);
+}
+
+#define SGR_BOLD "\033[1m"
+#define SGR_MATCH "\033[1;31m"
+#define SGR_RESET "\033[0m"
+
+/* s with its marks in colour; `base` is the attribute to return to. */
+static void marked(buf_t *b, const char *s, const sr_span *m, size_t n, const char *base,
                    rc_t *prc)
+{
+    size_t at = 0, len = strlen(s);
+    buf_append_str(b, base, prc);
+    for (size_t i = 0; i < n; i++) {
+        if (m[i].off < at || m[i].off + m[i].len > len)
+            continue;
+        buf_append(b, s + at, m[i].off - at, prc);
+        buf_append_str(b, SGR_MATCH, prc);
+        buf_append(b, s + m[i].off, m[i].len, prc);
+        buf_append_str(b, SGR_RESET, prc);
+        buf_append_str(b, base, prc);
+        at = m[i].off + m[i].len;
+    }
+    buf_append(b, s + at, len - at, prc);
+    buf_append_str(b, SGR_RESET, prc);
+}
+
+static void format_text(buf_t *b, const sr_hit *h, unsigned flags, rc_t *prc)
+{
+    int color = (flags & SR_FMT_COLOR) != 0;
+    appendf(b, prc, "%3zu. %9.4f  %-10s  ", h->rank, h->score, *h->date ? h->date : "-");
+    if (!*h->title)
+        buf_append_str(b, "(no title)", prc);
+    else if (color)
+        marked(b, h->title, h->title_marks, h->n_title_marks, SGR_BOLD, prc);
+    else
+        buf_append_str(b, h->title, prc);
+    appendf(b, prc, "\n     %s\n", h->id);
+    if (h->snippet && *h->snippet) {
+        buf_append_str(b, "     ", prc);
+        if (color)
+            marked(b, h->snippet, h->marks, h->n_marks, "", prc);
+        else
+            buf_append_str(b, h->snippet, prc);
+        buf_append_str(b, "\n", prc);
+    }
+    if (h->n_explain && h->charset && *h->charset)
+        appendf(b, prc, "       converted from %s\n", h->charset);
+    if (h->n_explain && h->repair && *h->repair)
+        appendf(b, prc, "       repaired: %s\n", h->repair);
+    for (size_t i = 0; i < h->n_explain; i++) {
+        const sr_explain_term *e = &h->explain[i];
+        appendf(b, prc, "       %-20s tf=%u df=%u idf=%.4f len=%u avglen=%.1f k1=%g b=%g",
+                e->term, e->tf, e->df, e->idf, h->doc_len, e->avg_len, e->k1, e->b);
+        if (e->qweight != 1.0)
+            appendf(b, prc, " qweight=%g", e->qweight);
+        appendf(b, prc, " -> %.4f%s%s\n", e->weight, e->via ? " in " : "", e->via ? e->via : "");
+    }
+}
+
+void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, const char *tag,
+                   unsigned flags, rc_t *prc)
 {
     switch (fmt) {
     case SR_FMT_TREC:
@@ -76,51 +192,9 @@ void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, co
         appendf(b, prc, "%s Q0 %s %zu %.6f %s\n", qid && *qid ? qid : "1", h->id, h->rank,
                 h->score, tag ? tag : "ours");
         break;
-    case SR_FMT_JSON:
-        buf_append_str(b, "{", prc);
-        if (qid && *qid) {
-            buf_append_str(b, "\"qid\":", prc);
-            sr_json_string(b, qid, strlen(qid), prc);
-            buf_append_str(b, ",", prc);
-        }
-        appendf(b, prc, "\"rank\":%zu,\"score\":%.6f,\"id\":", h->rank, h->score);
-        sr_json_string(b, h->id, strlen(h->id), prc);
-        json_field(b, "title", h->title, prc);
-        json_field(b, "date", h->date, prc);
-        json_field(b, "lang", h->lang, prc);
-        json_field(b, "source", h->source, prc);
-        if (h->charset && *h->charset)
-            json_field(b, "converted_from", h->charset, prc);
-        if (h->repair && *h->repair)
-            json_field(b, "repaired", h->repair, prc);
-        if (h->n_explain) {
-            buf_append_str(b, ",\"explain\":[", prc);
-            for (size_t i = 0; i < h->n_explain; i++) {
-                const sr_explain_term *e = &h->explain[i];
-                buf_append_str(b, i ? ",{\"term\":" : "{\"term\":", prc);
-                sr_json_string(b, e->term, strlen(e->term), prc);
-                appendf(b, prc, ",\"tf\":%u,\"df\":%u,\"idf\":%.6f,\"weight\":%.6f,\"doc_len\":%u}",
-                        e->tf, e->df, e->idf, e->weight, h->doc_len);
-            }
-            buf_append_str(b, "]", prc);
-        }
-        buf_append_str(b, "}\n", prc);
-        break;
+    case SR_FMT_JSON: format_json(b, h, qid, prc); break;
     case SR_FMT_TEXT:
-    default:
-        appendf(b, prc, "%3zu. %9.4f  %-10s  %s\n", h->rank, h->score, *h->date ? h->date : "-",
-                *h->title ? h->title : "(no title)");
-        appendf(b, prc, "     %s\n", h->id);
-        if (h->n_explain && h->charset && *h->charset)
-            appendf(b, prc, "       converted from %s\n", h->charset);
-        if (h->n_explain && h->repair && *h->repair)
-            appendf(b, prc, "       repaired: %s\n", h->repair);
-        for (size_t i = 0; i < h->n_explain; i++) {
-            const sr_explain_term *e = &h->explain[i];
-            appendf(b, prc, "       %-20s tf=%u df=%u idf=%.4f len=%u -> %.4f\n", e->term, e->tf,
-                    e->df, e->idf, h->doc_len, e->weight);
-        }
-        break;
+    default: format_text(b, h, flags, prc); break;
     }
 }
 

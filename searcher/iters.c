@@ -1,8 +1,9 @@
 /* iters.c - the iterator tree that evaluates a query document at a time:
  * leaves over postings, OR (union, scores added), AND (intersection by
  * leapfrogging: each child skips to the largest docid seen), and an empty
- * iterator for terms the index does not have.  Compare Xapian's
- * matcher/orpostlist.cc and andpostlist.cc. */
+ * iterator for terms the index does not have; plus the --explain walk.
+ * Compare Xapian's matcher/orpostlist.cc and andpostlist.cc.  The other
+ * operators have a file each (it_*.c). */
 #include <string.h>
 
 #include "internal.h"
@@ -49,7 +50,54 @@ static void leaf_close(sr_it *it)
     l->ix = NULL;
 }
 
-static const sr_it_ops leaf_ops = {leaf_next, leaf_skip_to, leaf_score, leaf_close};
+/* Decoded once per document: a phrase and a title: test may both ask. */
+static rc_t leaf_positions(sr_it *it, const uint32_t **pos, uint32_t *n, err_t *err)
+{
+    sr_leaf *l = (sr_leaf *)it;
+    if (l->pos_doc != it->docid) {
+        rc_t rc = ix_iter_positions(l->ix, &l->pos, &l->n_pos, err);
+        if (rc != RC_OK)
+            return rc;
+        l->pos_doc = it->docid;
+    }
+    *pos = l->pos;
+    *n = l->n_pos;
+    return RC_OK;
+}
+
+static rc_t leaf_explain(sr_it *it, sr_explainer *x, err_t *err)
+{
+    sr_leaf *l = (sr_leaf *)it;
+    return sr_explain_add(x, l, ix_iter_tf(l->ix), leaf_score(it), err);
+}
+
+static const sr_it_ops leaf_ops = {leaf_next,  leaf_skip_to,   leaf_score,
+                                   leaf_close, leaf_positions, leaf_explain};
+
+rc_t sr_explain_add(sr_explainer *x, const sr_leaf *l, uint32_t tf, double weight, err_t *err)
+{
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? x->cap * 2 : 8;
+        sr_explain_term *v = arena_alloc(x->arena, cap * sizeof *v);
+        if (!v)
+            return err_set(err, RC_NOMEM, "out of memory explaining a score");
+        if (x->n)
+            memcpy(v, x->v, x->n * sizeof *v);
+        x->v = v;
+        x->cap = cap;
+    }
+    x->v[x->n++] = (sr_explain_term){.term = l->term, .tf = tf, .df = l->df, .idf = l->w.idf,
+                                     .weight = weight, .qweight = l->w.qweight, .k1 = l->w.k1,
+                                     .b = l->w.b, .avg_len = l->w.avg_len, .via = x->via};
+    return RC_OK;
+}
+
+rc_t sr_it_explain(sr_it *it, sr_explainer *x, err_t *err)
+{
+    if (it->docid != x->docid || !it->ops->explain)
+        return RC_OK;
+    return it->ops->explain(it, x, err);
+}
 
 rc_t sr_leaf_new(arena_t *a, ix_reader *r, ix_iter *ix, const sr_scorer *sc,
                  const sr_termweight *w, const char *term, sr_it **out)
@@ -137,7 +185,17 @@ static double multi_score(sr_it *it)
     return s;
 }
 
-static const sr_it_ops or_ops = {or_next, or_skip_to, multi_score, multi_close};
+static rc_t multi_explain(sr_it *it, sr_explainer *x, err_t *err)
+{
+    sr_multi *m = (sr_multi *)it;
+    rc_t rc = RC_OK;
+    for (size_t i = 0; i < m->n && rc == RC_OK; i++)
+        rc = sr_it_explain(m->kids[i], x, err);
+    return rc;
+}
+
+static const sr_it_ops or_ops = {or_next, or_skip_to, multi_score, multi_close, NULL,
+                                 multi_explain};
 
 /* Leapfrog: move every child to the largest current docid until they agree. */
 static rc_t and_align(sr_multi *m, uint32_t target, err_t *err)
@@ -178,7 +236,8 @@ static rc_t and_skip_to(sr_it *it, uint32_t d, err_t *err)
     return and_align((sr_multi *)it, d, err);
 }
 
-static const sr_it_ops and_ops = {and_next, and_skip_to, multi_score, multi_close};
+static const sr_it_ops and_ops = {and_next, and_skip_to, multi_score, multi_close, NULL,
+                                  multi_explain};
 
 static rc_t multi_new(arena_t *a, const sr_it_ops *ops, sr_it **kids, size_t n, sr_it **out)
 {
@@ -217,6 +276,63 @@ rc_t sr_and_new(arena_t *a, sr_it **kids, size_t n, sr_it **out)
     return multi_new(a, &and_ops, kids, n, out);
 }
 
+/* ---- wrappers ------------------------------------------------------------ */
+
+static rc_t wrap_settle(sr_wrap *w, err_t *err)
+{
+    rc_t rc = RC_OK;
+    while (w->kid->docid != SR_END) {
+        int ok = 0;
+        if ((rc = w->accept(w, &ok, err)) != RC_OK)
+            return rc;
+        if (ok)
+            break;
+        if ((rc = w->kid->ops->next(w->kid, err)) != RC_OK)
+            return rc;
+    }
+    w->base.docid = w->kid->docid;
+    return RC_OK;
+}
+
+rc_t sr_wrap_next(sr_it *it, err_t *err)
+{
+    sr_wrap *w = (sr_wrap *)it;
+    rc_t rc = w->kid->ops->next(w->kid, err);
+    return rc == RC_OK ? wrap_settle(w, err) : rc;
+}
+
+rc_t sr_wrap_skip_to(sr_it *it, uint32_t d, err_t *err)
+{
+    sr_wrap *w = (sr_wrap *)it;
+    rc_t rc = w->kid->docid < d ? w->kid->ops->skip_to(w->kid, d, err) : RC_OK;
+    return rc == RC_OK ? wrap_settle(w, err) : rc;
+}
+
+double sr_wrap_score(sr_it *it)
+{
+    sr_wrap *w = (sr_wrap *)it;
+    return w->kid->ops->score(w->kid);
+}
+
+rc_t sr_wrap_explain(sr_it *it, sr_explainer *x, err_t *err)
+{
+    return sr_it_explain(((sr_wrap *)it)->kid, x, err);
+}
+
+sr_wrap *sr_wrap_new(arena_t *a, size_t size, const sr_it_ops *ops, sr_it *kid,
+                     rc_t (*accept)(sr_wrap *w, int *ok, err_t *err))
+{
+    sr_wrap *w = arena_alloc(a, size);
+    if (!w)
+        return NULL;
+    memset(w, 0, size);
+    w->base.ops = ops;
+    w->base.max_score = kid->max_score;
+    w->kid = kid;
+    w->accept = accept;
+    return w;
+}
+
 /* ---- empty --------------------------------------------------------------- */
 
 static rc_t empty_move(sr_it *it, err_t *err)
@@ -238,7 +354,7 @@ static double empty_score(sr_it *it)
     return 0;
 }
 
-static const sr_it_ops empty_ops = {empty_move, empty_skip, empty_score, NULL};
+static const sr_it_ops empty_ops = {empty_move, empty_skip, empty_score, NULL, NULL, NULL};
 
 rc_t sr_empty_new(arena_t *a, sr_it **out)
 {
@@ -250,4 +366,9 @@ rc_t sr_empty_new(arena_t *a, sr_it **out)
     it->max_score = 0;
     *out = it;
     return RC_OK;
+}
+
+int sr_it_is_empty(const sr_it *it)
+{
+    return it->ops == &empty_ops;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/buf.h"
 #include "../common/cli.h"
@@ -26,6 +27,17 @@ static const char usage_text[] =
     "segmentation) and combined with OR unless --and is given.  Without QUERY and\n"
     "--queries, one query per line is read from standard input.\n"
     "\n"
+    "query syntax (operators in upper case; anything else is just words):\n"
+    "  a b               either word (both with --and); more matching words rank higher\n"
+    "  +a -b             a is required, b is excluded (at the start of a word)\n"
+    "  a AND b, a OR b, NOT a, a NOT b, ( )   precedence NOT > AND > OR\n"
+    "  \"digital medicine\" the words in this order, after stemming\n"
+    "  a NEAR/5 b        at most 5 positions apart, in any order\n"
+    "  intellig*         every indexed term starting with intellig\n"
+    "  lang:ru  lang:en,zh  source:reuters  source:\"BBC News\"\n"
+    "  title:sepsis  title:\"early warning\"  title:(a OR b)\n"
+    "  date:2025  date:2025-06  date:2025-01-01..2025-06-30  date:>=2025-06  date:<2024\n"
+    "\n"
     "options:\n"
     "  --db DIR           index directory (required)\n"
     "  --k N              number of hits to print (default 10)\n"
@@ -33,11 +45,19 @@ static const char usage_text[] =
     "  --format F         text (default), json (JSON Lines), or trec\n"
     "                     (\"qid Q0 docid rank score tag\")\n"
     "  --queries FILE     run every query in FILE: \"qid<TAB>query\" lines (a line\n"
-    "                     without a tab is a query numbered by its line); - = stdin\n"
+    "                     without a tab is a query numbered by its line); - = stdin.\n"
+    "                     A malformed query there is reported and run as plain words\n"
+    "  --strict           with --queries: a malformed query is an error (no hits)\n"
+    "  --plain            no query syntax: every character is part of the words\n"
     "  --and              require every word (default: any word)\n"
+    "  --max-expansions N terms a prefix* may expand to (default 100)\n"
     "  --k1 X, --b X      BM25 parameters (default 1.2 and 0.75)\n"
-    "  --explain          show each term's share of the score (tf, df, idf, length)\n"
+    "  --explain          show each term's share of the score (tf, df, idf, length,\n"
+    "                     average length, k1, b)\n"
     "  --count            print only the number of matching documents\n"
+    "  --color[=WHEN]     highlight matches: auto (default: when stdout is a terminal\n"
+    "                     and NO_COLOR is not set), always, never\n"
+    "  --no-snippets      text and json without snippets (faster)\n"
     "  --tag NAME         run tag in trec output (default \"ours\")\n"
     "  --help, --version\n"
     "\n"
@@ -46,7 +66,9 @@ static const char usage_text[] =
 
 typedef struct {
     const char *db, *queries, *tag;
-    int count;
+    int count, strict, no_snippets;
+    int color;              /* -1 auto, 0 never, 1 always */
+    unsigned fmt_flags;
     sr_format fmt;
     sr_options so;
 } options;
@@ -59,6 +81,29 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_QUERY;
 }
 
+static int parse_color(const char *arg, int *out)
+{
+    if (!arg || !strcmp(arg, "always"))
+        *out = 1;
+    else if (!strcmp(arg, "never"))
+        *out = 0;
+    else if (!strcmp(arg, "auto"))
+        *out = -1;
+    else
+        return 0;
+    return 1;
+}
+
+/* --color=auto: a terminal, and no NO_COLOR (https://no-color.org: set and
+ * not empty); an explicit --color=always wins over NO_COLOR. */
+static int use_color(int color)
+{
+    if (color >= 0)
+        return color;
+    const char *no = getenv("NO_COLOR");
+    return (!no || !*no) && isatty(STDOUT_FILENO);
+}
+
 static int parse_args(int argc, char **argv, options *o)
 {
     static const struct option longopts[] = {
@@ -68,10 +113,14 @@ static int parse_args(int argc, char **argv, options *o)
         {"k1", required_argument, 0, '1'},      {"b", required_argument, 0, 'b'},
         {"explain", no_argument, 0, 'E'},       {"count", no_argument, 0, 'c'},
         {"tag", required_argument, 0, 't'},     {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},       {"color", optional_argument, 0, 'C'},
+        {"colour", optional_argument, 0, 'C'},  {"max-expansions", required_argument, 0, 'X'},
+        {"plain", no_argument, 0, 'P'},         {"strict", no_argument, 0, 'S'},
+        {"no-snippets", no_argument, 0, 'N'},   {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->so = sr_options_default();
     o->tag = "ours";
+    o->color = -1;
     int c, f;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
@@ -103,16 +152,38 @@ static int parse_args(int argc, char **argv, options *o)
         case 'E': o->so.explain = 1; break;
         case 'c': o->count = 1; break;
         case 't': o->tag = optarg; break;
+        case 'C':
+            if (!parse_color(optarg, &o->color))
+                return usage_error("--color: '%s' is not auto, always or never", optarg);
+            break;
+        case 'X':
+            if (!cli_parse_count(optarg, &o->so.max_expansions) || o->so.max_expansions < 1 ||
+                o->so.max_expansions > 10000)
+                return usage_error("--max-expansions: '%s' is not a count (1..10000)", optarg);
+            break;
+        case 'P': o->so.plain = 1; break;
+        case 'S': o->strict = 1; break;
+        case 'N': o->no_snippets = 1; break;
         case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
         case 'V': printf("searcher %s\n", VERSION); exit(EXIT_OK);
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: return usage_error("unknown option '%s'", argv[optind - 1]);
+        default: {
+            char opt[3] = {'-', (char)optopt, '\0'};
+            return usage_error("unknown option '%s' (a query that starts with '-' goes "
+                               "after --, as in: searcher --db DIR -- \"-covid vaccine\")",
+                               optopt ? opt : argv[optind - 1]);
+        }
         }
     }
     if (!o->db)
         return usage_error("%s", "--db DIR is required");
     if (o->queries && optind < argc)
         return usage_error("%s", "give either QUERY or --queries FILE, not both");
+    /* Batch runs (evaluation sets of natural-language questions) must not
+     * lose a query to a stray quote: they fall back to plain words. */
+    o->so.lenient = o->queries && !o->strict;
+    o->so.want_snippets = o->fmt != SR_FMT_TREC && !o->count && !o->no_snippets;
+    o->fmt_flags = o->fmt == SR_FMT_TEXT && use_color(o->color) ? SR_FMT_COLOR : 0;
     return -1;
 }
 
@@ -158,6 +229,8 @@ static int run_query(sr_searcher *s, const options *o, const char *qid, const ch
         buf_free(&clean);
         return code;
     }
+    if (res->note)
+        report_query_error(qid, buf_cstr(&clean), clean.len, res->note_col, res->note);
     buf_free(&clean);
     buf_reset(out);
     if (o->count) {
@@ -169,7 +242,7 @@ static int run_query(sr_searcher *s, const options *o, const char *qid, const ch
         return EXIT_OK;
     }
     for (size_t i = 0; i < res->n_hits && rc == RC_OK; i++)
-        sr_format_hit(out, o->fmt, &res->hits[i], qid, o->tag, &rc);
+        sr_format_hit(out, o->fmt, &res->hits[i], qid, o->tag, o->fmt_flags, &rc);
     if (o->fmt == SR_FMT_JSON && rc == RC_OK) {
         char tail[160];
         snprintf(tail, sizeof tail, "{\"summary\":true,\"total\":%llu,\"returned\":%zu,\"seconds\":%.6f}\n",
@@ -185,7 +258,8 @@ static int run_query(sr_searcher *s, const options *o, const char *qid, const ch
         fprintf(stderr, "searcher: out of memory\n");
         return EXIT_INDEX;
     }
-    fwrite(out->p, 1, out->len, stdout);
+    if (out->len)
+        fwrite(out->p, 1, out->len, stdout);
     return EXIT_OK;
 }
 

@@ -1,166 +1,229 @@
-/* plan.c - the AST to a tree of iterators.  Every piece of query text goes
- * through the same analyzer chain as the documents (an_analyze with the
- * index's configuration), so "Меморандума" finds "меморандум" and a Chinese
- * query without spaces is segmented like the documents were. */
+/* plan.c - the AST to a tree of iterators.  The leaves (analyzed words,
+ * phrases, prefixes) are built in plan_terms.c; this file puts them
+ * together:
+ *
+ *   a list (AND or OR node)  ->  required:  AND of the REQUIRED kids (and of
+ *                                           every unmarked kid of an AND)
+ *                                optional:  OR of the unmarked kids of an OR;
+ *                                           only ranks when something is required
+ *                                excluded:  AND_NOT the OR of the PROHIBITED kids
+ *                                filters:   record tests on what is left
+ *   NEAR -> it_near over positional operands; title:X -> X's terms tested
+ *   against the title; a query of filters or exclusions alone starts from
+ *   every document.
+ *
+ * Free words next to each other in a list of the default operator are
+ * analyzed together as one term list (plan_terms.c), so a repeated word
+ * counts once with its query frequency, exactly as in a query without
+ * operators.  A word or a phrase that has no terms at all (stopwords,
+ * punctuation) drops out of its list instead of emptying it.
+ */
 #include <string.h>
 
-#include "../common/mem.h"
-#include "../common/strmap.h"
 #include "internal.h"
 
-/* A CJK bigram that only appears as an overlay (the query's words are the
- * dictionary words; the bigram is extra evidence for segmentations that
- * differ between query and document) counts half.  Measured with
- * bench/eval_ours.sh on xquad/zh and cmrc2018, nDCG@10: weight 1.0 ->
- * 0.9631 / 0.9911, 0.7 -> 0.9663 / 0.9916, 0.5 -> 0.9662 / 0.9918,
- * 0.3 -> 0.9660 / 0.9909. */
-#define SR_OVERLAY_WEIGHT 0.5
-
 typedef struct {
-    strmap terms;         /* stem -> index in list */
-    struct qterm {
-        const char *term;
-        uint32_t len, qtf;
-        int overlay;      /* only ever seen as a CJK overlay bigram */
-    } *list;
-    size_t n, cap;
-    arena_t *arena;
-} term_list;
+    sr_it **v;
+    size_t n;
+} itvec;
 
-static rc_t collect(void *ctx, const an_token *t)
+static rc_t oom(err_t *err)
 {
-    term_list *tl = ctx;
-    if ((t->flags & AN_TOK_STOP) || !t->stem_len || t->stem_len > IX_TERM_MAX)
-        return RC_OK;
-    int added;
-    strmap_slot *s = strmap_put(&tl->terms, t->stem, t->stem_len, &added);
-    if (!s)
-        return RC_NOMEM;
-    if (added) {
-        if (tl->n == tl->cap) {
-            size_t cap = tl->cap ? tl->cap * 2 : 16;
-            struct qterm *l = arena_alloc(tl->arena, cap * sizeof *l);
-            if (!l)
-                return RC_NOMEM;
-            if (tl->n)
-                memcpy(l, tl->list, tl->n * sizeof *l);
-            tl->list = l;
-            tl->cap = cap;
-        }
-        char *copy = arena_strndup(tl->arena, t->stem, t->stem_len);
-        if (!copy)
-            return RC_NOMEM;
-        tl->list[tl->n] = (struct qterm){copy, (uint32_t)t->stem_len, 0,
-                                         (t->flags & AN_TOK_OVERLAY) != 0};
-        s->value = tl->n++;
-    }
-    struct qterm *q = &tl->list[s->value];
-    q->qtf++;
-    if (!(t->flags & AN_TOK_OVERLAY))
-        q->overlay = 0;
-    return RC_OK;
+    return err_set(err, RC_NOMEM, "out of memory planning the query");
 }
 
-static rc_t add_leaf(sr_plan *p, sr_leaf *l)
+/* A filter, or a list made of filters only: tested on document records. */
+static int is_pred(const sr_qnode *q)
 {
-    if (p->n_leaves == p->cap_leaves) {
-        size_t cap = p->cap_leaves ? p->cap_leaves * 2 : 16;
-        sr_leaf **v = arena_alloc(p->arena, cap * sizeof *v);
-        if (!v)
-            return RC_NOMEM;
-        if (p->n_leaves)
-            memcpy(v, p->leaves, p->n_leaves * sizeof *v);
-        p->leaves = v;
-        p->cap_leaves = cap;
-    }
-    p->leaves[p->n_leaves++] = l;
-    return RC_OK;
+    if (q->kind == SR_Q_LANG || q->kind == SR_Q_SOURCE || q->kind == SR_Q_DATE)
+        return 1;
+    if ((q->kind != SR_Q_AND && q->kind != SR_Q_OR) || q->n_kids == 0)
+        return 0;
+    for (size_t i = 0; i < q->n_kids; i++)
+        if (!is_pred(q->kids[i]))
+            return 0;
+    return 1;
 }
 
-/* Leaf for one analyzed term; *out = NULL when the index lacks it. */
-static rc_t term_leaf(sr_plan *p, const char *term, size_t len, uint32_t qtf, sr_it **out,
-                      err_t *err)
+static rc_t plan_node(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err_t *err);
+
+/* The OR (any) or AND (all) of v; NULL when v is empty. */
+static rc_t combine(sr_plan *p, itvec *v, int all, sr_it **out)
 {
     *out = NULL;
-    ix_iter *ix;
-    rc_t rc = ix_iter_open(p->r, term, len, &ix, err);
-    if (rc == RC_NOTFOUND)
+    if (v->n == 0)
         return RC_OK;
-    if (rc != RC_OK)
-        return rc;
-    sr_termweight w;
-    p->scorer->init_term(&w, &p->coll, ix_iter_term_info(ix)->df, qtf);
-    char *copy = arena_strndup(p->arena, term, len);
-    if (!copy) {
-        ix_iter_close(ix);
-        return err_set(err, RC_NOMEM, "out of memory");
-    }
-    if ((rc = sr_leaf_new(p->arena, p->r, ix, p->scorer, &w, copy, out)) != RC_OK ||
-        (rc = add_leaf(p, (sr_leaf *)*out)) != RC_OK)
-        return err_set(err, rc, "out of memory");
-    return RC_OK;
+    return all ? sr_and_new(p->arena, v->v, v->n, out) : sr_or_new(p->arena, v->v, v->n, out);
 }
 
-static rc_t plan_text(sr_plan *p, const sr_qnode *q, sr_it **out, err_t *err)
+/* required [+ optional] [- excluded] [filtered], from the groups of kids. */
+static rc_t assemble(sr_plan *p, itvec *must, itvec *should, itvec *nots, const sr_qnode **preds,
+                     size_t n_preds, sr_it **out, err_t *err)
 {
-    term_list tl = {.arena = p->arena};
-    strmap_init(&tl.terms);
-    uint32_t pos = 0;
-    rc_t rc = an_analyze(p->an, NULL, q->text, q->len, &pos, collect, &tl, err);
-    strmap_free(&tl.terms);
-    if (rc == RC_NOMEM)
-        return err_set(err, rc, "out of memory analyzing the query");
-    if (rc != RC_OK)
-        return rc;
-    sr_it **kids = arena_alloc(p->arena, (tl.n ? tl.n : 1) * sizeof *kids);
-    if (!kids)
-        return err_set(err, RC_NOMEM, "out of memory");
-    size_t n = 0;
+    sr_it *req, *opt, *neg;
+    if (combine(p, must, 1, &req) != RC_OK || combine(p, should, 0, &opt) != RC_OK ||
+        combine(p, nots, 0, &neg) != RC_OK)
+        return oom(err);
+    rc_t rc = RC_OK;
+    if (req && opt)
+        rc = sr_andmaybe_new(p->arena, req, opt, &req);
+    else if (!req)
+        req = opt;
+    if (rc == RC_OK && !req && (neg || n_preds))
+        rc = sr_alldocs_new(p->arena, p->r, &req);
+    if (rc == RC_OK && req && neg)
+        rc = sr_andnot_new(p->arena, req, neg, &req);
+    if (rc == RC_OK && req && n_preds)
+        rc = sr_filter_new(p->arena, req, preds, n_preds, &p->docs, &req);
+    *out = req;
+    return rc == RC_OK ? RC_OK : oom(err);
+}
+
+/* The filters of a list, as one list of the same kind for it_filter.c
+ * (which combines them by field unless OR was written); NULL when there
+ * are none or memory ran out. */
+static const sr_qnode **group_preds(sr_plan *p, sr_qkind kind, int explicit_or,
+                                    const sr_qnode **preds, size_t n)
+{
+    const sr_qnode **one = arena_alloc(p->arena, sizeof *one);
+    sr_qnode *g = arena_alloc(p->arena, sizeof *g);
+    if (!one || !g || !n)
+        return NULL;
+    memset(g, 0, sizeof *g);
+    g->kind = kind;
+    g->explicit_or = explicit_or;
+    g->kids = (sr_qnode **)preds;
+    g->n_kids = n;
+    *one = g;
+    return one;
+}
+
+static rc_t plan_list(sr_plan *p, sr_qkind kind, sr_qnode *const *kids, size_t n,
+                      int explicit_or, sr_pctx c, sr_it **out, err_t *err)
+{
     int and = p->opt->default_and;
-    for (size_t i = 0; i < tl.n; i++) {
-        if (and && tl.list[i].overlay)
-            continue; /* bigram overlays never make a document required */
-        sr_it *leaf;
-        if ((rc = term_leaf(p, tl.list[i].term, tl.list[i].len, tl.list[i].qtf, &leaf, err)) !=
-            RC_OK)
-            return rc;
-        if (leaf && tl.list[i].overlay) {
-            sr_leaf *l = (sr_leaf *)leaf;
-            l->w.qweight *= SR_OVERLAY_WEIGHT;
-            leaf->max_score = p->scorer->max_score(&l->w);
+    /* Unmarked free words in a list of the default operator are one text. */
+    int merge = (kind == SR_Q_OR) != (and != 0);
+    itvec must = {0}, should = {0}, nots = {0};
+    const sr_qnode **preds = arena_alloc(p->arena, n * sizeof *preds);
+    const sr_qnode **texts = arena_alloc(p->arena, n * sizeof *texts);
+    must.v = arena_alloc(p->arena, (n + 1) * sizeof *must.v);
+    should.v = arena_alloc(p->arena, (n + 1) * sizeof *should.v);
+    nots.v = arena_alloc(p->arena, n * sizeof *nots.v);
+    if (!preds || !texts || !must.v || !should.v || !nots.v)
+        return oom(err);
+    size_t n_preds = 0, n_texts = 0;
+    for (size_t i = 0; i < n; i++) {
+        const sr_qnode *k = kids[i];
+        if (is_pred(k)) {
+            preds[n_preds++] = k;
+            continue;
         }
-        if (leaf)
-            kids[n++] = leaf;
-        else if (and)
-            return sr_empty_new(p->arena, out) == RC_OK ? RC_OK
-                                                         : err_set(err, RC_NOMEM, "out of memory");
+        if (merge && k->kind == SR_Q_TEXT && k->mark == SR_MARK_NONE) {
+            texts[n_texts++] = k;
+            continue;
+        }
+        sr_pctx kc = c;
+        kc.negated |= k->mark == SR_MARK_PROHIBITED;
+        sr_it *it;
+        rc_t rc = plan_node(p, k, kc, &it, err);
+        if (rc != RC_OK)
+            return rc;
+        if (!it)
+            continue;
+        if (k->mark == SR_MARK_PROHIBITED)
+            nots.v[nots.n++] = it;
+        else if (k->mark == SR_MARK_REQUIRED || kind == SR_Q_AND)
+            must.v[must.n++] = it;
+        else
+            should.v[should.n++] = it;
     }
-    if (n == 0)
-        rc = sr_empty_new(p->arena, out);
-    else
-        rc = and ? sr_and_new(p->arena, kids, n, out) : sr_or_new(p->arena, kids, n, out);
-    return rc == RC_OK ? RC_OK : err_set(err, rc, "out of memory");
+    if (n_texts) {
+        sr_it *it;
+        p->col = texts[0]->col;
+        rc_t rc = sr_plan_text(p, texts, n_texts, and, c, &it, err);
+        if (rc != RC_OK)
+            return rc;
+        itvec *v = kind == SR_Q_AND ? &must : &should;
+        if (it) {
+            memmove(v->v + 1, v->v, v->n * sizeof *v->v);
+            v->v[0] = it;
+            v->n++;
+        }
+    }
+    const sr_qnode **group = group_preds(p, kind, explicit_or, preds, n_preds);
+    if (n_preds && !group)
+        return oom(err);
+    return assemble(p, &must, &should, &nots, group, n_preds ? 1 : 0, out, err);
+}
+
+static rc_t plan_near(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err_t *err)
+{
+    sr_it **kids = arena_alloc(p->arena, q->n_kids * sizeof *kids);
+    uint32_t *span = arena_alloc(p->arena, q->n_kids * sizeof *span);
+    if (!kids || !span)
+        return oom(err);
+    size_t n = 0;
+    *out = NULL;
+    for (size_t i = 0; i < q->n_kids; i++) {
+        p->col = q->kids[i]->col;
+        rc_t rc = sr_plan_phrase(p, q->kids[i], c, &kids[n], &span[n], err);
+        if (rc != RC_OK)
+            return rc;
+        if (kids[n] && sr_it_is_empty(kids[n])) {
+            *out = kids[n];
+            return RC_OK;
+        }
+        n += kids[n] != NULL;   /* an operand of stopwords only drops out */
+    }
+    if (n <= 1) {
+        *out = n ? kids[0] : NULL;
+        return RC_OK;
+    }
+    return sr_near_new(p->arena, kids, span, n, q->near, out) == RC_OK ? RC_OK : oom(err);
+}
+
+static rc_t plan_node(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err_t *err)
+{
+    uint32_t span;
+    *out = NULL;
+    p->col = q->col;
+    if (is_pred(q))
+        return plan_list(p, SR_Q_OR, (sr_qnode *const *)&q, 1, 0, c, out, err);
+    switch (q->kind) {
+    case SR_Q_TEXT:
+        /* A marked word means that word: "+x-ray" is the phrase x ray. */
+        if (q->mark != SR_MARK_NONE)
+            return sr_plan_phrase(p, q, c, out, &span, err);
+        return sr_plan_text(p, &q, 1, p->opt->default_and, c, out, err);
+    case SR_Q_PHRASE: return sr_plan_phrase(p, q, c, out, &span, err);
+    case SR_Q_PREFIX: return sr_plan_prefix(p, q, c, out, err);
+    case SR_Q_NEAR: return plan_near(p, q, c, out, err);
+    case SR_Q_AND:
+    case SR_Q_OR: return plan_list(p, q->kind, q->kids, q->n_kids, q->explicit_or, c, out, err);
+    case SR_Q_TITLE:
+        c.in_title = 1;
+        return plan_node(p, q->kids[0], c, out, err);
+    default: break;
+    }
+    return err_set(err, RC_INTERNAL, "unknown query node");
 }
 
 rc_t sr_plan_build(sr_plan *p, const sr_qnode *q, sr_it **out, err_t *err)
 {
-    switch (q->kind) {
-    case SR_Q_TEXT:
-        return plan_text(p, q, out, err);
-    case SR_Q_OR:
-    case SR_Q_AND: {
-        sr_it **kids = arena_alloc(p->arena, (q->n_kids ? q->n_kids : 1) * sizeof *kids);
-        if (!kids)
-            return err_set(err, RC_NOMEM, "out of memory");
-        for (size_t i = 0; i < q->n_kids; i++) {
-            rc_t rc = sr_plan_build(p, q->kids[i], &kids[i], err);
-            if (rc != RC_OK)
-                return rc;
-        }
-        rc_t rc = q->kind == SR_Q_OR ? sr_or_new(p->arena, kids, q->n_kids, out)
-                                     : sr_and_new(p->arena, kids, q->n_kids, out);
-        return rc == RC_OK ? RC_OK : err_set(err, rc, "out of memory");
+    sr_pctx c = {0};
+    p->docs.r = p->r;
+    p->docs.an = p->an;
+    /* A marked or filtering root is a list of one, so its mark applies. */
+    if (q->mark != SR_MARK_NONE)
+        return plan_list(p, SR_Q_OR, (sr_qnode *const *)&q, 1, 0, c, out, err);
+    return plan_node(p, q, c, out, err);
+}
+
+void sr_plan_close(sr_plan *p)
+{
+    for (size_t i = 0; i < p->n_leaves; i++) {
+        ix_iter_close(p->leaves[i]->ix);
+        p->leaves[i]->ix = NULL;
     }
-    }
-    return err_set(err, RC_INTERNAL, "unknown query node");
 }

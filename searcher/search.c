@@ -1,7 +1,10 @@
 /* search.c - one query from text to filled hits: parse, plan, run the
  * iterator tree document at a time into a bounded heap, then read the
- * winners' records.  All inside one short read snapshot. */
+ * winners' records, explain their scores and cut their snippets when asked.
+ * All inside one short read snapshot. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +14,7 @@
 struct sr_searcher {
     ix_reader *r;
     an_analyzer *an;
+    buf_t text;     /* a hit's text, for snippets */
 };
 
 sr_options sr_options_default(void)
@@ -42,6 +46,7 @@ rc_t sr_open(const char *dir, sr_searcher **out, err_t *err)
     sr_searcher *s = mem_calloc(1, sizeof *s);
     if (!s)
         return err_set(err, RC_NOMEM, "out of memory");
+    buf_init(&s->text);
     rc_t rc = ix_reader_open(dir, &s->r, err);
     if (rc == RC_OK) {
         an_config cfg = ix_reader_analyzer_config(s->r);
@@ -61,6 +66,7 @@ void sr_close(sr_searcher *s)
         return;
     ix_reader_close(s->r);
     an_close(s->an);
+    buf_free(&s->text);
     mem_free(s);
 }
 
@@ -94,57 +100,114 @@ static rc_t fill_hit(sr_searcher *s, sr_result *res, sr_hit *h, err_t *err)
     return RC_OK;
 }
 
-/* Per-term contributions of one hit, by looking each leaf up again. */
-static rc_t explain_hit(sr_searcher *s, sr_plan *p, sr_result *res, sr_hit *h, err_t *err)
+/* Plan q for the current snapshot. */
+static void plan_init(sr_searcher *s, sr_plan *p, const sr_options *o, sr_result *res,
+                      size_t *err_col)
 {
-    h->explain = arena_alloc(&res->arena, (p->n_leaves ? p->n_leaves : 1) * sizeof *h->explain);
-    if (!h->explain)
-        return err_set(err, RC_NOMEM, "out of memory");
-    h->n_explain = 0;
-    for (size_t i = 0; i < p->n_leaves; i++) {
-        sr_leaf *l = p->leaves[i];
-        ix_iter *it;
-        rc_t rc = ix_iter_open(s->r, l->term, strlen(l->term), &it, err);
-        if (rc == RC_NOTFOUND)
-            continue;
-        if (rc != RC_OK)
-            return rc;
-        rc = ix_iter_skip_to(it, h->docid, err);
-        if (rc == RC_OK && !ix_iter_eof(it) && ix_iter_docid(it) == h->docid) {
-            uint32_t tf = ix_iter_tf(it);
-            sr_explain_term *e = &h->explain[h->n_explain++];
-            e->term = l->term;
-            e->tf = tf;
-            e->df = l->df;
-            e->idf = l->w.idf;
-            e->weight = l->scorer->score(&l->w, tf, h->doc_len);
-        }
-        ix_iter_close(it);
-        if (rc != RC_OK)
-            return rc;
-    }
-    return RC_OK;
+    const ix_stats *st = ix_reader_stats(s->r);
+    *p = (sr_plan){.r = s->r, .an = s->an, .scorer = sr_scorer_find("bm25"), .opt = o,
+                   .arena = &res->arena, .err_col = err_col};
+    p->coll.n_docs = (double)st->n_docs;
+    p->coll.avg_len = st->avg_len;
+    p->coll.k1 = o->k1;
+    p->coll.b = o->b;
 }
 
-static rc_t run(sr_searcher *s, sr_plan *p, const sr_qnode *q, const sr_options *opt,
-                sr_result *res, err_t *err)
+static int by_docid(const void *x, const void *y)
 {
+    const sr_hit *a = *(sr_hit *const *)x, *b = *(sr_hit *const *)y;
+    return a->docid < b->docid ? -1 : a->docid > b->docid;
+}
+
+/* --explain: a fresh iterator tree over the same query, moved to each hit
+ * in docid order, reports the parts of its score (phrase frequencies,
+ * title: tests and all).  Cheaper than remembering parts for every
+ * candidate during the main pass, which would slow every query. */
+static rc_t explain_hits(sr_searcher *s, const sr_qnode *q, const sr_options *o, sr_result *res,
+                         err_t *err)
+{
+    size_t col = 0;
+    sr_plan p;
+    plan_init(s, &p, o, res, &col);
     sr_it *root;
-    rc_t rc = sr_plan_build(p, q, &root, err);
-    if (rc != RC_OK)
-        return rc;
+    sr_hit **order = arena_alloc(&res->arena, (res->n_hits ? res->n_hits : 1) * sizeof *order);
+    if (!order)
+        return err_set(err, RC_NOMEM, "out of memory");
+    rc_t rc = sr_plan_build(&p, q, &root, err);
+    for (size_t i = 0; i < res->n_hits; i++)
+        order[i] = &res->hits[i];
+    qsort(order, res->n_hits, sizeof *order, by_docid);
+    for (size_t i = 0; i < res->n_hits && rc == RC_OK && root; i++) {
+        sr_hit *h = order[i];
+        if (root->docid < h->docid)
+            rc = root->ops->skip_to(root, h->docid, err);
+        sr_explainer x = {.arena = &res->arena, .docid = h->docid, .doc_len = h->doc_len};
+        if (rc == RC_OK)
+            rc = sr_it_explain(root, &x, err);
+        h->explain = x.v;
+        h->n_explain = x.n;
+    }
+    sr_plan_close(&p);
+    return rc;
+}
+
+/* Snippets and title marks for every hit, with the query's terms. */
+static rc_t snippet_hits(sr_searcher *s, const sr_plan *p, sr_result *res, err_t *err)
+{
+    strmap terms;
+    strmap_init(&terms);
+    rc_t rc = RC_OK;
+    for (size_t i = 0; i < p->n_hl && rc == RC_OK; i++) {
+        int added;
+        strmap_slot *slot = strmap_put(&terms, p->hl[i], strlen(p->hl[i]), &added);
+        if (!slot)
+            rc = err_set(err, RC_NOMEM, "out of memory");
+        else if (added)
+            slot->value = terms.n - 1;
+    }
+    for (size_t i = 0; i < res->n_hits && rc == RC_OK; i++) {
+        sr_hit *h = &res->hits[i];
+        rc = ix_doc_text(s->r, h->docid, &s->text, err);
+        if (rc == RC_NOTFOUND) {
+            buf_reset(&s->text);
+            rc = RC_OK;
+        }
+        if (rc == RC_OK)
+            rc = sr_snippet_make(s->an, &terms, h->lang, (const char *)s->text.p, s->text.len,
+                                 &res->arena, h, err);
+        if (rc == RC_OK)
+            rc = sr_title_marks(s->an, &terms, h->lang, h->title, &res->arena, h, err);
+    }
+    strmap_free(&terms);
+    return rc;
+}
+
+static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_result *res,
+                size_t *err_col, err_t *err)
+{
+    sr_plan p;
+    plan_init(s, &p, opt, res, err_col);
+    sr_it *root;
+    rc_t rc = sr_plan_build(&p, q, &root, err);
+    if (rc == RC_OK && !root)
+        rc = sr_empty_new(&res->arena, &root) == RC_OK ? RC_OK
+                                                       : err_set(err, RC_NOMEM, "out of memory");
     sr_topk top;
     size_t want = opt->k + opt->offset;
     if (want < opt->k)
         want = SIZE_MAX / sizeof(sr_scored) / 2;
-    if (sr_topk_init(&top, &res->arena, want) != RC_OK)
-        return err_set(err, RC_NOMEM, "out of memory");
+    if (rc == RC_OK && sr_topk_init(&top, &res->arena, want) != RC_OK)
+        rc = err_set(err, RC_NOMEM, "out of memory");
     uint64_t total = 0;
-    for (rc = root->ops->next(root, err); rc == RC_OK && root->docid != SR_END;
-         rc = root->ops->next(root, err)) {
-        total++;
-        sr_topk_push(&top, root->ops->score(root), root->docid);
+    if (rc == RC_OK) {
+        for (rc = root->ops->next(root, err); rc == RC_OK && root->docid != SR_END;
+             rc = root->ops->next(root, err)) {
+            total++;
+            sr_topk_push(&top, root->ops->score(root), root->docid);
+        }
     }
+    sr_plan_close(&p);
+    res->note = p.note;
     if (rc != RC_OK)
         return rc;
     sr_topk_sort(&top);
@@ -160,11 +223,59 @@ static rc_t run(sr_searcher *s, sr_plan *p, const sr_qnode *q, const sr_options 
         h->score = top.h[opt->offset + i].score;
         h->rank = opt->offset + i + 1;
         rc = fill_hit(s, res, h, err);
-        if (rc == RC_OK && opt->explain)
-            rc = explain_hit(s, p, res, h, err);
         res->n_hits = i + 1;
     }
+    if (rc == RC_OK && opt->explain)
+        rc = explain_hits(s, q, opt, res, err);
+    if (rc == RC_OK && opt->want_snippets)
+        rc = snippet_hits(s, &p, res, err);
     return rc;
+}
+
+/* Parse and run with the given parser flags, in one snapshot. */
+static rc_t attempt(sr_searcher *s, const char *query, size_t len, const sr_options *o,
+                    unsigned flags, sr_result *res, size_t *err_col, err_t *err)
+{
+    sr_qnode *q;
+    rc_t rc = sr_parse(&res->arena, query, len, flags, &q, err_col, err);
+    if (rc != RC_OK)
+        return rc;
+    if ((rc = ix_reader_begin(s->r, err)) != RC_OK)
+        return rc;
+    const ix_stats *st = ix_reader_stats(s->r);
+    res->avg_len = st->avg_len;
+    res->n_docs = st->n_docs;
+    res->hits = NULL;
+    res->n_hits = 0;
+    res->total = 0;
+    rc = run(s, q, o, res, err_col, err);
+    ix_reader_end(s->r);
+    return rc;
+}
+
+/* A malformed query in lenient mode runs as plain words; the note keeps
+ * the syntax error (and its column) for the caller to show. */
+static rc_t fall_back(sr_searcher *s, const char *query, size_t len, const sr_options *o,
+                      unsigned flags, sr_result *res, size_t *err_col, err_t *err)
+{
+    char msg[ERR_MSG_MAX + 64];
+    snprintf(msg, sizeof msg, "%s; searched as plain words", err->msg);
+    size_t col = *err_col;
+    err_clear(err);
+    *err_col = 0;
+    rc_t rc = attempt(s, query, len, o, flags | SR_PARSE_PLAIN, res, err_col, err);
+    if (rc != RC_OK)
+        return rc;
+    size_t extra = res->note ? strlen(res->note) + 2 : 0;
+    char *note = arena_alloc(&res->arena, strlen(msg) + extra + 1);
+    if (!note)
+        return err_set(err, RC_NOMEM, "out of memory");
+    strcpy(note, msg);
+    if (res->note)
+        strcat(strcat(note, "; "), res->note);
+    res->note = note;
+    res->note_col = col;
+    return RC_OK;
 }
 
 rc_t sr_search(sr_searcher *s, const char *query, size_t len, const sr_options *opt,
@@ -177,29 +288,13 @@ rc_t sr_search(sr_searcher *s, const char *query, size_t len, const sr_options *
     res->n_hits = 0;
     res->total = 0;
     res->note = NULL;
+    res->note_col = 0;
     *err_col = 0;
     sr_options o = opt ? *opt : sr_options_default();
-    sr_qnode *q;
-    rc_t rc = sr_parse(&res->arena, query, len, &q, err_col, err);
-    if (rc != RC_OK)
-        return rc;
-    if ((rc = ix_reader_begin(s->r, err)) != RC_OK)
-        return rc;
-    const ix_stats *st = ix_reader_stats(s->r);
-    sr_plan p = {.r = s->r, .an = s->an, .scorer = sr_scorer_find("bm25"), .opt = &o,
-                 .arena = &res->arena};
-    p.coll.n_docs = (double)st->n_docs;
-    p.coll.avg_len = st->avg_len;
-    p.coll.k1 = o.k1;
-    p.coll.b = o.b;
-    res->avg_len = st->avg_len;
-    res->n_docs = st->n_docs;
-    rc = run(s, &p, q, &o, res, err);
-    for (size_t i = 0; i < p.n_leaves; i++) {
-        ix_iter_close(p.leaves[i]->ix);
-        p.leaves[i]->ix = NULL;
-    }
-    ix_reader_end(s->r);
+    unsigned flags = (o.default_and ? SR_PARSE_AND : 0) | (o.plain ? SR_PARSE_PLAIN : 0);
+    rc_t rc = attempt(s, query, len, &o, flags, res, err_col, err);
+    if (rc == RC_BADINPUT && o.lenient && !o.plain)
+        rc = fall_back(s, query, len, &o, flags, res, err_col, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc;

@@ -14,6 +14,13 @@
  * consistent generation.  The query is analyzed with the analyzer
  * configuration the index was built with.
  *
+ * Queries use the query language of README "Query syntax" (free words,
+ * AND/OR/NOT, +/-, "phrases", NEAR/n, prefix*, lang:/source:/title:/date:);
+ * with sr_options.plain the whole query is free words.  Hits carry their
+ * record, and on request a snippet with its matches and the parts of their
+ * score; everything they point to lives in sr_result.arena until the next
+ * sr_search() or sr_result_free().
+ *
  * Ranking: BM25 (bm25.c) with k1 and b from the options; ties are broken by
  * internal docid (earlier indexed first), so results are deterministic.
  */
@@ -32,21 +39,30 @@ typedef struct {
     size_t offset;         /* hits to skip first, for paging (0) */
     int default_and;       /* 1: words are ANDed unless OR is written */
     int explain;           /* 1: fill sr_hit.explain */
-    int want_snippets;     /* 1: fill sr_hit.snippet */
+    int want_snippets;     /* 1: fill sr_hit.snippet, marks and title_marks */
     size_t max_expansions; /* prefix expansion limit (SR_DEFAULT_EXPANSIONS) */
+    int plain;             /* 1: no query language; the whole query is free words */
+    int lenient;           /* 1: a malformed query runs as plain words instead of
+                              failing; res->note says so (batch runs) */
 } sr_options;
 
 enum { SR_DEFAULT_K = 10, SR_DEFAULT_EXPANSIONS = 100 };
 
-/* One term's share of a hit's score (for --explain). */
+/* One term's share of a hit's score (for --explain):
+ *   weight = qweight * idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len / avg_len))
+ * where tf counts the term in the document, or the phrase in it when the
+ * term belongs to a phrase (via = "phrase"). */
 typedef struct {
     const char *term;   /* analyzed term */
     uint32_t tf, df;
     double idf, weight;
+    double qweight;     /* query-side factor: repeated words, CJK overlay bigrams */
+    double k1, b, avg_len;
+    const char *via;    /* NULL, or how the term matched: "phrase", "title", ... */
 } sr_explain_term;
 
 typedef struct {
-    size_t off, len;    /* byte span in the snippet */
+    size_t off, len;    /* byte span in the snippet (or title) */
 } sr_span;
 
 typedef struct {
@@ -59,10 +75,15 @@ typedef struct {
     /* --explain */
     sr_explain_term *explain;
     size_t n_explain;
-    /* snippets (when asked for) */
+    /* snippets (when asked for): a window of the text around the best
+     * match, cut at word boundaries ("…" where text was left out, runs of
+     * whitespace as one space); marks are the matched words in it, as
+     * byte spans of the snippet; title_marks the same for the title. */
     const char *snippet;
     sr_span *marks;
     size_t n_marks;
+    sr_span *title_marks;
+    size_t n_title_marks;
 } sr_hit;
 
 typedef struct {
@@ -73,6 +94,7 @@ typedef struct {
     double avg_len;      /* collection statistics used, for --explain */
     uint64_t n_docs;
     const char *note;    /* non-fatal remark ("prefix expansion limited ..."), or NULL */
+    size_t note_col;     /* column the note is about (a syntax error in lenient mode), or 0 */
     arena_t arena;       /* owns everything the hits point to */
 } sr_result;
 
@@ -87,9 +109,10 @@ typedef struct sr_searcher sr_searcher;
 rc_t sr_open(const char *dir, sr_searcher **out, err_t *err);
 void sr_close(sr_searcher *s);
 
-/* Run one query.  RC_OK (res filled), RC_BADINPUT (malformed query: the
- * message names the column, and err_col is set, 1-based), RC_CORRUPT, RC_IO,
- * RC_NOMEM. */
+/* Run one query (syntax: README "Query syntax", searcher/query.c).  RC_OK
+ * (res filled), RC_BADINPUT (malformed query, or one over a limit: the
+ * message names the column, and err_col is set, 1-based, in characters),
+ * RC_CORRUPT, RC_IO, RC_NOMEM. */
 rc_t sr_search(sr_searcher *s, const char *query, size_t len, const sr_options *opt,
                sr_result *res, size_t *err_col, err_t *err);
 
