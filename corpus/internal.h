@@ -53,6 +53,56 @@ char *clean_utf8(arena_t *a, const char *s, size_t len, const clean_ctx *cc, siz
                  size_t *n_bad);
 /* End of interface */
 
+/* ---- Interface to code in charset.c: a document's bytes -> UTF-8 ------- */
+/* Owns the ICU converters (opened on first use) and the output buffer.
+ * Detection order: BOMs (UTF-8, UTF-32, UTF-16), UTF-16 without BOM, binary
+ * check, (mostly) valid UTF-8, uchardet then ICU ucsdet limited to the
+ * charsets we expect, ICU conversion.  See charset.c for the thresholds. */
+typedef struct cp_charset cp_charset;
+
+typedef struct {
+    int converted;        /* 1: *out is a conversion from `name` */
+    const char *name;     /* charset converted from ("windows-1251", "UTF-16LE"), else "" */
+    const char *icu;      /* its ICU converter name, to pass back as a hint */
+    int bom;              /* a byte order mark was found and dropped */
+    size_t n_subst;       /* byte sequences ICU could not convert, now U+FFFD */
+    const char *binary;   /* not text: what gave it away ("ELF executable"), else NULL */
+} charset_result;
+
+rc_t charset_open(cp_charset **out);   /* RC_OK or RC_NOMEM (*out = NULL) */
+void charset_close(cp_charset *cs);    /* NULL is a no-op */
+/* Decide how bytes[0..len) are encoded.  On RC_OK *out and *out_len lend either
+ * a part of bytes (UTF-8, BOM dropped; it may still hold a few invalid
+ * sequences, which clean_utf8() replaces and reports) or cs's own buffer
+ * holding the conversion (valid UTF-8, NUL-terminated), valid until the
+ * next call.  When res->binary is set, *out is not meaningful.  hint: the
+ * ICU name of a charset to use instead of guessing when the bytes are not
+ * UTF-8 (an earlier line of the same JSON Lines file), or NULL.
+ * Returns RC_OK, RC_NOMEM or RC_INTERNAL (ICU refused a converter). */
+rc_t charset_decode(cp_charset *cs, const char *bytes, size_t len, const char *hint,
+                    const char **out, size_t *out_len, charset_result *res, err_t *err);
+/* End of interface */
+
+/* ---- Interface to code in repair.c: mojibake -> the intended text ------- */
+/* Owns a GBK converter, a windows-1251 table and scratch space. */
+typedef struct cp_repair cp_repair;
+
+typedef struct {
+    const char *scheme;   /* "gbk-as-latin1", "cp1251-as-latin1", "cp1251-as-cp1252",
+                           * "utf8-as-latin1", "utf8-as-cp1252"; NULL: nothing repaired */
+    size_t n_runs;        /* character runs replaced */
+} repair_result;
+
+rc_t repair_open(cp_repair **out);     /* RC_OK, RC_NOMEM or RC_INTERNAL (no ICU converter) */
+void repair_close(cp_repair *rp);      /* NULL is a no-op */
+/* Repair s[0..len) (valid UTF-8) where it is clearly mojibake.  When
+ * something was repaired, *out is a NUL-terminated copy in arena a and res
+ * says what was done; otherwise *out = s and res->scheme = NULL.
+ * RC_OK or RC_NOMEM. */
+rc_t repair_text(cp_repair *rp, arena_t *a, const char *s, size_t len, const char **out,
+                 size_t *out_len, repair_result *res);
+/* End of interface */
+
 /* ---- Interface to code in lang.c --------------------------------------- */
 /* "zh", "ru", "en" from the letters' scripts, or "" when there are none. */
 const char *lang_guess(const char *text, size_t len);
@@ -64,6 +114,9 @@ const char *lang_guess(const char *text, size_t len);
 int cp_date_normalize(const char *s, size_t len, char out[11]);
 /* 1 when y-m-d is a real calendar day. */
 int cp_date_valid(int y, int m, int d);
+/* The first date near the start of a text (first 1 KB), in any accepted
+ * form, with a year in 1970..2099 -> "YYYY-MM-DD".  Returns 1 or 0. */
+int cp_date_find(const char *s, size_t len, char out[11]);
 /* End of interface */
 
 /* ---- Interface to code in jsonl.c and textfile.c ----------------------- */
@@ -86,6 +139,37 @@ void jsonl_tokener_free(void *tok);
 /* Parse a whole plain-text file's bytes into doc. */
 rc_t textfile_parse(parse_ctx *pc, const char *bytes, size_t len, cp_doc *doc, cp_skip *why,
                     err_t *err);
+/* End of interface */
+
+/* ---- Interface to code in meta.c: metadata a document did not state ---- */
+/* The host of a URL without "www." ("https://www.tass.ru/x" -> "tass.ru"),
+ * in arena a; "" when url has none; NULL on memory failure. */
+const char *meta_source_from_url(arena_t *a, const char *url, size_t len);
+/* Fill in a missing date from the title or the start of the text and a
+ * missing lang from the scripts (CP_DOC_LANG_GUESSED).  RC_OK or RC_NOMEM. */
+rc_t meta_complete(arena_t *a, cp_doc *doc);
+/* End of interface */
+
+/* ---- Interface to code in decode.c: one document's bytes -> cp_doc ------ */
+/* The pipeline every document goes through: charset detection and
+ * conversion (charset.c), U+FFFD for what is left invalid (clean.c),
+ * mojibake repair (repair.c, unless opt->no_repair), parsing (textfile.c,
+ * jsonl.c), missing metadata (meta.c).  Owns the charset, repair and JSON
+ * objects.  Strings of the cp_doc live in the arena passed in. */
+typedef struct cp_decoder cp_decoder;
+
+rc_t decoder_open(const cp_options *opt, cp_decoder **out, err_t *err);
+void decoder_close(cp_decoder *dc);    /* NULL is a no-op */
+/* A new JSON Lines file begins: forget the charset of the previous one. */
+void decoder_start_file(cp_decoder *dc);
+/* A whole plain-text file.  RC_OK; RC_BADINPUT with *why and a message in
+ * err when the document cannot be used (binary, empty); RC_NOMEM;
+ * RC_INTERNAL. */
+rc_t decode_text_file(cp_decoder *dc, arena_t *a, const char *path, const char *bytes,
+                      size_t len, cp_doc *doc, cp_skip *why, err_t *err);
+/* One line of a JSON Lines file (not blank).  Same returns. */
+rc_t decode_json_line(cp_decoder *dc, arena_t *a, const char *path, size_t lineno,
+                      const char *line, size_t len, cp_doc *doc, cp_skip *why, err_t *err);
 /* End of interface */
 
 #endif

@@ -112,6 +112,11 @@ rc_t jsonl_parse(parse_ctx *pc, void *tokener, const char *line, size_t len, cp_
     const char *lang = field(pc, obj, "lang", &lang_len, &bad_type, &n_bad);
     const char *date = field(pc, obj, "date", &date_len, &bad_type, &n_bad);
     doc->source = field(pc, obj, "source", &src_len, &bad_type, &n_bad);
+    if (doc->source && !src_len) { /* no source: the host of the url, if any */
+        size_t url_len;
+        const char *url = field(pc, obj, "url", &url_len, &bad_type, &n_bad);
+        doc->source = url ? meta_source_from_url(pc->arena, url, url_len) : NULL;
+    }
     json_object_put(obj);
     if (!doc->id || !doc->title || !doc->text || !lang || !date || !doc->source)
         return err_set(err, RC_NOMEM, "out of memory reading %s", pc->file);

@@ -76,8 +76,10 @@ static int header(parse_ctx *pc, span line, cp_doc *doc, span *rest)
             for (char *c = l; c && *c; c++)
                 *c = (char)tolower((unsigned char)*c);
             doc->lang = l;
-        } else {
+        } else if (k == 2) {
             doc->source = arena_strndup(pc->arena, v.p, v.len);
+        } else if (doc->source && !doc->source[0]) { /* url: its host, unless a source line says more */
+            doc->source = meta_source_from_url(pc->arena, v.p, v.len);
         }
         return 1;
     }
