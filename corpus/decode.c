@@ -90,8 +90,10 @@ static rc_t clean(const cp_decoder *dc, arena_t *a, const char *file, size_t lin
                   const char *u, size_t ulen, const char **out, size_t *out_len, history *h,
                   err_t *err)
 {
+    /* Every caller's bytes end in a NUL: the reader's buffers and the
+     * charset converter's output are NUL-terminated. */
     clean_ctx cc = {.file = file, .line = line, .base = base, .warn = dc->opt.warn,
-                    .warn_ctx = dc->opt.warn_ctx};
+                    .warn_ctx = dc->opt.warn_ctx, .lend = 1};
     size_t n_bad;
     char *c = clean_utf8(a, u, ulen, &cc, out_len, &n_bad);
     if (!c)

@@ -40,13 +40,15 @@ size_t lines_lineno(const cp_lines *l);
  * become U+FFFD, each reported through warn (if not NULL) as
  * "file:line:byte: ..." with line counted from cc->line at s[0].  Returns
  * the copy (NUL-terminated) or NULL on memory failure; *n_bad counts the
- * replacements. */
+ * replacements.  With cc->lend, s[len] must be a NUL byte and clean input
+ * is returned as s itself, without a copy (a 50 MB document is big enough). */
 typedef struct {
     const char *file;
     size_t line;   /* line number of s[0] */
     size_t base;   /* byte offset of s[0] within that line */
     void (*warn)(void *, const char *);
     void *warn_ctx;
+    int lend;      /* s[len] == '\0': clean input may be returned as it is */
 } clean_ctx;
 
 char *clean_utf8(arena_t *a, const char *s, size_t len, const clean_ctx *cc, size_t *out_len,

@@ -127,6 +127,9 @@ static rc_t read_text_file(cp_reader *rd, const char *path, cp_doc *doc, cp_skip
     }
     buf_reset(&rd->raw);
     rc_t rc = RC_OK;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= rd->opt.max_doc_bytes)
+        buf_reserve(&rd->raw, (size_t)st.st_size, &rc); /* one allocation, not log2(size) */
     unsigned char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
