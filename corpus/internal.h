@@ -147,6 +147,10 @@ rc_t textfile_parse(parse_ctx *pc, const char *bytes, size_t len, cp_doc *doc, c
 /* The host of a URL without "www." ("https://www.tass.ru/x" -> "tass.ru"),
  * in arena a; "" when url has none; NULL on memory failure. */
 const char *meta_source_from_url(arena_t *a, const char *url, size_t len);
+/* The primary subtag of a language tag, lower case ("en-US" -> "en",
+ * "RU" -> "ru"), in arena a; "" when it is not 1-8 ASCII letters (then the
+ * language is guessed).  NULL on memory failure. */
+const char *meta_lang_code(arena_t *a, const char *s, size_t len);
 /* Fill in a missing date from the title or the start of the text and a
  * missing lang from the scripts (CP_DOC_LANG_GUESSED).  RC_OK or RC_NOMEM. */
 rc_t meta_complete(arena_t *a, cp_doc *doc);

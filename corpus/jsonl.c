@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/utf8.h"
 #include "internal.h"
 
 void *jsonl_tokener_new(void)
@@ -51,19 +52,6 @@ static const char *field(parse_ctx *pc, json_object *obj, const char *name, size
     char *d = clean_utf8(pc->arena, s, len, &cc, out_len, &nb);
     *n_bad += nb;
     return d;
-}
-
-/* "en-US" -> "en", "RU" -> "ru": the primary subtag, lower case. */
-static const char *lang_code(parse_ctx *pc, const char *s)
-{
-    char code[9];
-    size_t n = 0;
-    while (s[n] && s[n] != '-' && s[n] != '_' && n < 8) {
-        char c = s[n];
-        code[n++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-    }
-    code[n] = '\0';
-    return arena_strndup(pc->arena, code, n);
 }
 
 static void warn_line(parse_ctx *pc, const char *what)
@@ -134,14 +122,15 @@ rc_t jsonl_parse(parse_ctx *pc, void *tokener, const char *line, size_t len, cp_
         return err_set(err, RC_BADINPUT, "%s:%zu: document \"%s\" has no title and no text, skipped",
                        pc->file, pc->line, doc->id);
     }
-    doc->lang = lang_code(pc, lang);
+    doc->lang = meta_lang_code(pc->arena, lang, lang_len);
     char iso[11];
     if (date_len && cp_date_normalize(date, date_len, iso)) {
         doc->date = arena_strndup(pc->arena, iso, 10);
     } else {
         if (date_len) {
             char msg[256];
-            snprintf(msg, sizeof msg, "date \"%.40s\" not understood, ignored", date);
+            snprintf(msg, sizeof msg, "date \"%.*s\" not understood, ignored",
+                     (int)utf8_floor(date, date_len < 40 ? date_len : 40), date);
             warn_line(pc, msg);
         }
         doc->date = "";

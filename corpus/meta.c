@@ -32,6 +32,19 @@ const char *meta_source_from_url(arena_t *a, const char *url, size_t len)
     return s;
 }
 
+const char *meta_lang_code(arena_t *a, const char *s, size_t len)
+{
+    char code[9];
+    size_t n = 0;
+    while (n < len && s[n] != '-' && s[n] != '_') {
+        char c = s[n];
+        if (n == 8 || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return arena_strndup(a, "", 0); /* not a language tag */
+        code[n++] = (char)(c | 0x20);
+    }
+    return arena_strndup(a, code, n);
+}
+
 rc_t meta_complete(arena_t *a, cp_doc *doc)
 {
     if (!doc->date[0]) {

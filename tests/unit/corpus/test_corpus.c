@@ -156,12 +156,44 @@ static void size_limit_and_zstd(void **state)
     free(dir);
 }
 
+/* Regression (found by fuzz_corpus): a lang value was cut at 8 bytes, which
+ * could split a UTF-8 sequence; only ASCII language tags are taken now, and
+ * anything else is guessed from the text. */
+static void lang_tags_are_ascii(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    char p[512], t[512];
+    snprintf(p, sizeof p, "%s/l.jsonl", dir);
+    const char data[] = "{\"id\":\"a\",\"lang\":\"\\u0000\\u0000\\u0000x\",\"text\":\"Москва\"}\n"
+                        "{\"id\":\"b\",\"lang\":\"русский\",\"text\":\"Hello\"}\n"
+                        "{\"id\":\"c\",\"lang\":\"EN-gb\",\"text\":\"Hello\"}\n"
+                        "{\"id\":\"d\",\"lang\":\"abcdefghij\",\"text\":\"上海\"}\n";
+    write_file(p, data, sizeof data - 1);
+    snprintf(t, sizeof t, "%s/t.txt", dir);
+    const char txt[] = " lang Русский\nЗаголовок\nТекст.\n";
+    write_file(t, txt, sizeof txt - 1);
+    warnings w = {0};
+    cp_stats st;
+    const char *paths[] = {p, t};
+    char *got = read_all(paths, 2, &w, &st, 0);
+    char want[1024];
+    snprintf(want, sizeof want, "a||ru||Москва\nb||en||Hello\nc||en||Hello\nd||zh||上海\n"
+                                "%s|Заголовок|ru||Текст.\n", t);
+    assert_string_equal(got, want);
+    assert_int_equal(st.n_lang_guessed, 4);
+    free(got);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(jsonl_good_and_broken_lines),
         cmocka_unit_test(text_files_headers_and_walk),
         cmocka_unit_test(size_limit_and_zstd),
+        cmocka_unit_test(lang_tags_are_ascii),
     };
     return cmocka_run_group_tests_name("corpus", tests, NULL, NULL);
 }
