@@ -207,9 +207,14 @@ static rc_t convert_line(cp_decoder *dc, const char *line, size_t len, const cha
 }
 
 rc_t decode_json_line(cp_decoder *dc, arena_t *a, const char *path, size_t lineno,
-                      const char *line, size_t len, cp_doc *doc, cp_skip *why, err_t *err)
+                      const char *file_charset, const char *line, size_t len, cp_doc *doc,
+                      cp_skip *why, err_t *err)
 {
     history h = {0};
+    if (file_charset) {
+        h.flags |= CP_DOC_CONVERTED;
+        h.charset = file_charset;
+    }
     size_t base = 0;
     if (lineno == 1 && len >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3)) {
         line += 3;

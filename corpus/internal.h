@@ -33,6 +33,9 @@ void lines_close(cp_lines *l);
 rc_t lines_next(cp_lines *l, size_t max_len, const char **line, size_t *len, int *too_long,
                 err_t *err);
 size_t lines_lineno(const cp_lines *l);
+/* "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE" when the file began with
+ * that BOM and lines are being converted to UTF-8, else NULL. */
+const char *lines_charset(const cp_lines *l);
 /* End of interface */
 
 /* ---- Interface to code in clean.c: bytes -> valid UTF-8 ----------------- */
@@ -173,9 +176,11 @@ void decoder_start_file(cp_decoder *dc);
  * RC_INTERNAL. */
 rc_t decode_text_file(cp_decoder *dc, arena_t *a, const char *path, const char *bytes,
                       size_t len, cp_doc *doc, cp_skip *why, err_t *err);
-/* One line of a JSON Lines file (not blank).  Same returns. */
+/* One line of a JSON Lines file (not blank).  file_charset: the charset
+ * lines.c converted the file from (lines_charset()), or NULL.  Same returns. */
 rc_t decode_json_line(cp_decoder *dc, arena_t *a, const char *path, size_t lineno,
-                      const char *line, size_t len, cp_doc *doc, cp_skip *why, err_t *err);
+                      const char *file_charset, const char *line, size_t len, cp_doc *doc,
+                      cp_skip *why, err_t *err);
 /* End of interface */
 
 #endif

@@ -184,7 +184,8 @@ static rc_t next_json(cp_reader *rd, cp_doc *doc, cp_skip *why, err_t *err)
         if (i == len)
             continue; /* blank lines are allowed */
         rd->stats.n_read++;
-        rc = decode_json_line(rd->dec, &rd->arena, rd->path, lineno, line, len, doc, why, err);
+        rc = decode_json_line(rd->dec, &rd->arena, rd->path, lineno, lines_charset(rd->lines),
+                              line, len, doc, why, err);
         if (rc == RC_OK) {
             doc->file = rd->path;
             doc->line = lineno;

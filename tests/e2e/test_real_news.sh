@@ -11,7 +11,7 @@ cd "$ROOT"
 
 db=$TMP/db
 "$IDX" --db "$db" "$FIX" >"$TMP/out" 2>"$TMP/err"; is $? 0 "fixtures: the run finishes with exit 0 despite skipped documents"
-like "$(cat "$TMP/out")" "^read 23, indexed 19 \(added 19, replaced 0\), unchanged 0, deleted 0, duplicates 1, converted 8, repaired 4, skipped 3 \(broken-json 1, empty 1, binary 1\); " \
+like "$(cat "$TMP/out")" "^read 25, indexed 21 \(added 21, replaced 0\), unchanged 0, deleted 0, duplicates 1, converted 10, repaired 4, skipped 3 \(broken-json 1, empty 1, binary 1\); " \
   "summary: read, indexed, converted, repaired, skipped by reason"
 is "$(cat "$TMP/err")" "indexer: $FIX/empty.txt: empty document, skipped
 indexer: $FIX/invalid-utf8.txt:2:48: invalid UTF-8 replaced with U+FFFD
@@ -24,9 +24,10 @@ indexer: $FIX/stray-nul.txt:2:25: NUL byte replaced with U+FFFD" "one message pe
 "$IDX" --db "$db" --check >/dev/null; ok $? "--check passes"
 
 json() { "$SRCH" --db "$db" --format json --k 1 "$@" | head -1; }
-like "$(json 上海发布医学人工智能工作方案)" '"id":"'"$FIX"'/zh-gbk.txt",.*"date":"2024-12-25","lang":"zh",.*"converted_from":"GB18030"' "GBK file: converted, Chinese, dated"
+like "$(json 上海市卫生健康委员会 医学影像辅助诊断)" '"id":"'"$FIX"'/zh-gbk.txt",.*"date":"2024-12-25","lang":"zh",.*"converted_from":"GB18030"' "GBK file: converted, Chinese, dated"
 like "$(json 臺北醫院導入人工智慧影像判讀)" '"id":"'"$FIX"'/zh-big5.txt",.*"date":"2025-01-08",.*"converted_from":"Big5"' "Big5 file: converted"
 like "$(json Татарстане нейросеть маммограмм)" '"id":"'"$FIX"'/ru-koi8r.txt",.*"converted_from":"KOI8-R"' "KOI8-R file: converted"
+like "$(json 电子病历大模型上线)" '"id":"u16-2",.*"lang":"zh",.*"converted_from":"UTF-16LE"' "UTF-16LE JSON Lines: converted before splitting into lines"
 like "$(json Nairobi tuberculosis)" '"id":"'"$FIX"'/en-utf16le-bom.txt",.*"date":"2024-12-24",.*"converted_from":"UTF-16LE"' "UTF-16LE file with BOM: converted"
 like "$(json Views 277)" '^\{"rank":1,.*"id":"jl-3","title":"Views and dates","date":"2024-12-25","lang":"en","source":"example.com","repaired":"gbk-as-latin1: 2 runs"\}' \
   "JSON record: mojibake repaired, date from the text, source from the url"

@@ -169,8 +169,9 @@ static void json_lines(void **state)
     (void)state;
     warnings w = {0};
     cp_stats st;
-    const char *paths[] = {FIX "news-broken.jsonl", FIX "ru-cp1251.jsonl", FIX "bom.jsonl"};
-    char *got = read_docs(paths, 3, 0, &w, &st);
+    const char *paths[] = {FIX "news-broken.jsonl", FIX "ru-cp1251.jsonl", FIX "bom.jsonl",
+                           FIX "zh-utf16le-bom.jsonl"};
+    char *got = read_docs(paths, 4, 0, &w, &st);
     assert_string_equal(got,
         "jl-1|AI triage in Kenya|2024-12-24|en||||0\nClinics use AI triage.\n"
         /* no date field: the dateline in the text; no source: the url's host */
@@ -183,13 +184,16 @@ static void json_lines(void **state)
         /* a whole file in windows-1251 */
         "w-1|Нейросеть в Казани|2025-12-25|ru||windows-1251||9\nНейросеть читает маммограммы.\n"
         "w-2|ИИ в больницах||ru||windows-1251||9\nВрачи получают подсказки системы.\n"
-        "bom-1|BOM first line||en||||8\nJSON Lines with a byte order mark.\n");
+        "bom-1|BOM first line||en||||8\nJSON Lines with a byte order mark.\n"
+        /* UTF-16LE, converted before it is split at newlines (上 = U+4E0A) */
+        "u16-1|上海发布|2024-12-25|zh||UTF-16LE||9\n上海市发布医学人工智能工作方案。\n"
+        "u16-2|上线||zh||UTF-16LE||9\n电子病历大模型上线。\n");
     assert_int_equal(w.n, 1);
     assert_string_equal(w.msgs[0], FIX "news-broken.jsonl:2:63: broken JSON (unexpected end of "
                                        "line), line skipped");
-    assert_int_equal(st.n_read, 8);
-    assert_int_equal(st.n_docs, 7);
-    assert_int_equal(st.n_converted, 2);
+    assert_int_equal(st.n_read, 10);
+    assert_int_equal(st.n_docs, 9);
+    assert_int_equal(st.n_converted, 4);
     assert_int_equal(st.n_repaired, 2);
     assert_int_equal(st.n_skipped[CP_SKIP_BROKEN_JSON], 1);
     free(got);
@@ -203,10 +207,10 @@ static void whole_directory_counts(void **state)
     const char *paths[] = {FIX};
     char *got = read_docs(paths, 1, 0, &w, &st);
     free(got);
-    assert_int_equal(st.n_files, 18);
-    assert_int_equal(st.n_read, 23);
-    assert_int_equal(st.n_docs, 20);
-    assert_int_equal(st.n_converted, 8);
+    assert_int_equal(st.n_files, 19);
+    assert_int_equal(st.n_read, 25);
+    assert_int_equal(st.n_docs, 22);
+    assert_int_equal(st.n_converted, 10);
     assert_int_equal(st.n_repaired, 4);
     assert_int_equal(st.n_invalid_utf8, 2);
     assert_int_equal(st.n_skipped[CP_SKIP_BINARY], 1);
