@@ -126,7 +126,7 @@ static const struct {
  * 1 in 64 (a text with a few stray NULs is text); control characters other
  * than whitespace and ESC: more than 1 in 20 (random or compressed bytes
  * have 1 in 8). */
-static const char *binary_why(const unsigned char *p, size_t len)
+const char *charset_binary_why(const unsigned char *p, size_t len)
 {
     for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
         if (len >= magics[i].len && !memcmp(p, magics[i].magic, magics[i].len))
@@ -360,7 +360,7 @@ rc_t charset_decode(cp_charset *cs, const char *bytes, size_t len, const char *h
         bytes += bom_len;
         len -= bom_len;
     } else {
-        if ((res->binary = binary_why(p, len)) != NULL)
+        if ((res->binary = charset_binary_why(p, len)) != NULL)
             return RC_OK;
         if (mostly_utf8(p, len))
             return RC_OK;
@@ -379,6 +379,6 @@ rc_t charset_decode(cp_charset *cs, const char *bytes, size_t len, const char *h
     *out = (const char *)cs->out.p;
     *out_len = cs->out.len;
     if (uni) /* a guess from zero bytes can be wrong: what came out must be text */
-        res->binary = binary_why(cs->out.p, cs->out.len);
+        res->binary = charset_binary_why(cs->out.p, cs->out.len);
     return RC_OK;
 }

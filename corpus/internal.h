@@ -36,6 +36,9 @@ size_t lines_lineno(const cp_lines *l);
 /* "UTF-16LE", "UTF-16BE", "UTF-32LE", "UTF-32BE" when the file began with
  * that BOM and lines are being converted to UTF-8, else NULL. */
 const char *lines_charset(const cp_lines *l);
+/* Once a line was read: what makes the file binary (see charset_binary_why),
+ * judged on its first 128 KB, or NULL. */
+const char *lines_binary(const cp_lines *l);
 /* End of interface */
 
 /* ---- Interface to code in clean.c: bytes -> valid UTF-8 ----------------- */
@@ -86,6 +89,9 @@ void charset_close(cp_charset *cs);    /* NULL is a no-op */
  * Returns RC_OK, RC_NOMEM or RC_INTERNAL (ICU refused a converter). */
 rc_t charset_decode(cp_charset *cs, const char *bytes, size_t len, const char *hint,
                     const char **out, size_t *out_len, charset_result *res, err_t *err);
+/* What makes p[0..len) (the start of a file) binary -- "PNG image", "NUL
+ * bytes" -- or NULL when it may be text.  UTF-16 must be ruled out first. */
+const char *charset_binary_why(const unsigned char *p, size_t len);
 /* End of interface */
 
 /* ---- Interface to code in repair.c: mojibake -> the intended text ------- */

@@ -28,6 +28,7 @@ struct cp_lines {
     int eof;
     int started;                 /* the first bytes were checked for a BOM */
     const char *charset;         /* "UTF-16LE"...: converted from it, else NULL */
+    const char *binary;          /* the file is binary: why, else NULL */
     UConverter *from, *to_utf8;
     unsigned char *cin;          /* source bytes waiting to be converted */
     size_t cin_len, cin_pos;
@@ -112,6 +113,11 @@ size_t lines_lineno(const cp_lines *l)
 const char *lines_charset(const cp_lines *l)
 {
     return l->charset;
+}
+
+const char *lines_binary(const cp_lines *l)
+{
+    return l->binary;
 }
 
 /* Up to cap bytes of the file (decompressed) into dst; *n = 0 at its end. */
@@ -219,8 +225,11 @@ static rc_t refill(cp_lines *l, err_t *err)
     rc_t rc = read_source(l, l->raw, l->raw_cap, &l->raw_len, err);
     if (rc != RC_OK)
         return rc;
-    if (!l->started && (rc = check_bom(l, err)) == RC_OK && l->from)
-        return convert_more(l, err);
+    if (!l->started && (rc = check_bom(l, err)) == RC_OK) {
+        if (l->from)
+            return convert_more(l, err);
+        l->binary = charset_binary_why(l->raw, l->raw_len);
+    }
     if (l->raw_len == 0)
         l->eof = 1;
     return rc;

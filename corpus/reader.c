@@ -15,6 +15,7 @@ struct cp_reader {
     cp_options opt;
     cp_walk *walk;
     cp_lines *lines;        /* open JSON Lines file, or NULL */
+    int drop_file;          /* the open JSON Lines file turned out binary */
     const char *path;       /* current file (owned by walk) */
     cp_decoder *dec;
     arena_t arena;
@@ -172,6 +173,13 @@ static rc_t next_json(cp_reader *rd, cp_doc *doc, cp_skip *why, err_t *err)
         if (rc != RC_OK)
             return rc;
         size_t lineno = lines_lineno(rd->lines);
+        if (lineno == 1 && lines_binary(rd->lines)) {
+            rd->stats.n_read++;
+            rd->drop_file = 1; /* one message for the file, not one per "line" */
+            *why = CP_SKIP_BINARY;
+            return err_set(err, RC_BADINPUT, "%s: binary file (%s), skipped", rd->path,
+                           lines_binary(rd->lines));
+        }
         if (too_long) {
             rd->stats.n_read++;
             *why = CP_SKIP_TOO_BIG;
@@ -210,8 +218,11 @@ rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err)
             }
             if (rc == RC_BADINPUT) {
                 skip(rd, why, &e);
-                continue;
+                if (!rd->drop_file)
+                    continue;
+                rc = RC_NOTFOUND;
             }
+            rd->drop_file = 0;
             lines_close(rd->lines);
             rd->lines = NULL;
             if (rc == RC_NOTFOUND)

@@ -11,9 +11,10 @@ cd "$ROOT"
 
 db=$TMP/db
 "$IDX" --db "$db" "$FIX" >"$TMP/out" 2>"$TMP/err"; is $? 0 "fixtures: the run finishes with exit 0 despite skipped documents"
-like "$(cat "$TMP/out")" "^read 25, indexed 21 \(added 21, replaced 0\), unchanged 0, deleted 0, duplicates 1, converted 10, repaired 4, skipped 3 \(broken-json 1, empty 1, binary 1\); " \
+like "$(cat "$TMP/out")" "^read 27, indexed 22 \(added 22, replaced 0\), unchanged 0, deleted 0, duplicates 1, converted 11, repaired 5, skipped 4 \(broken-json 1, empty 1, binary 2\); " \
   "summary: read, indexed, converted, repaired, skipped by reason"
-is "$(cat "$TMP/err")" "indexer: $FIX/empty.txt: empty document, skipped
+is "$(cat "$TMP/err")" "indexer: $FIX/archive.jsonl: binary file (ZIP archive), skipped
+indexer: $FIX/empty.txt: empty document, skipped
 indexer: $FIX/invalid-utf8.txt:2:48: invalid UTF-8 replaced with U+FFFD
 indexer: $FIX/invalid-utf8.txt:2:49: invalid UTF-8 replaced with U+FFFD
 indexer: $FIX/news-broken.jsonl:2:63: broken JSON (unexpected end of line), line skipped

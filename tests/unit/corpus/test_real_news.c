@@ -116,6 +116,19 @@ static void mojibake_repaired(void **state)
     assert_non_null(strstr(got, "(2025¨C2027)"));
     free(got);
 
+    /* The page as the site served it (English with GBK punctuation bytes)
+     * is detected as windows-1252, which makes the same mojibake, which the
+     * repair fixes: the same text in the end. */
+    memset(&w, 0, sizeof w);
+    got = read_one(FIX "seed3-original-gbk.txt", 0, &w);
+    const char *head2 = FIX "seed3-original-gbk.txt|Shanghai Releases the \"Work Plan for Developing "
+                            "Medical Artificial Intelligence (2025–2027)\"|2024-12-25|en||windows-1252|"
+                            "gbk-as-latin1: 3 runs|11\n"
+                            "2024/12/25 14:22:11 Views：277On December 24,";
+    assert_memory_equal(got, head2, strlen(head2));
+    assert_int_equal(w.n, 0);
+    free(got);
+
     expect_one(FIX "ru-cp1251-as-latin1.txt",
                FIX "ru-cp1251-as-latin1.txt|Меморандум о цифровом здравоохранении|2025-12-25|ru|||"
                    "cp1251-as-latin1: 23 runs|10\n"
@@ -153,14 +166,18 @@ static void damaged_input(void **state)
                FIX "stray-nul.txt:2:25: NUL byte replaced with U+FFFD\n");
     warnings w = {0};
     cp_stats st;
-    const char *paths[] = {FIX "photo.png.txt", FIX "empty.txt"};
-    char *got = read_docs(paths, 2, 0, &w, &st);
+    const char *paths[] = {FIX "photo.png.txt", FIX "empty.txt", FIX "archive.jsonl"};
+    char *got = read_docs(paths, 3, 0, &w, &st);
     assert_string_equal(got, "");
-    assert_int_equal(st.n_read, 2);
-    assert_int_equal(st.n_skipped[CP_SKIP_BINARY], 1);
+    assert_int_equal(st.n_read, 3);
+    assert_int_equal(st.n_skipped[CP_SKIP_BINARY], 2);
     assert_int_equal(st.n_skipped[CP_SKIP_NO_TEXT], 1);
-    assert_string_equal(w.msgs[0], FIX "photo.png.txt: binary file (PNG image), skipped");
-    assert_string_equal(w.msgs[1], FIX "empty.txt: empty document, skipped");
+    char *msgs = warnings_joined(&w);
+    /* a binary file with a JSON Lines name: one message, not one per "line" */
+    assert_string_equal(msgs, FIX "photo.png.txt: binary file (PNG image), skipped\n"
+                              FIX "empty.txt: empty document, skipped\n"
+                              FIX "archive.jsonl: binary file (ZIP archive), skipped\n");
+    free(msgs);
     free(got);
 }
 
@@ -207,13 +224,13 @@ static void whole_directory_counts(void **state)
     const char *paths[] = {FIX};
     char *got = read_docs(paths, 1, 0, &w, &st);
     free(got);
-    assert_int_equal(st.n_files, 19);
-    assert_int_equal(st.n_read, 25);
-    assert_int_equal(st.n_docs, 22);
-    assert_int_equal(st.n_converted, 10);
-    assert_int_equal(st.n_repaired, 4);
+    assert_int_equal(st.n_files, 21);
+    assert_int_equal(st.n_read, 27);
+    assert_int_equal(st.n_docs, 23);
+    assert_int_equal(st.n_converted, 11);
+    assert_int_equal(st.n_repaired, 5);
     assert_int_equal(st.n_invalid_utf8, 2);
-    assert_int_equal(st.n_skipped[CP_SKIP_BINARY], 1);
+    assert_int_equal(st.n_skipped[CP_SKIP_BINARY], 2);
     assert_int_equal(st.n_skipped[CP_SKIP_NO_TEXT], 1);
     assert_int_equal(st.n_skipped[CP_SKIP_BROKEN_JSON], 1);
 }
