@@ -542,6 +542,10 @@ static void append_decoded(cp_repair *rp, int scheme, const run_t *run, const ch
         if (run->ascii_trail)
             rp->bytes[n++] = (unsigned char)s[run->end];
         size_t m = gbk_decode(rp, rp->bytes, n);
+        if (m * 2 != n) { /* cannot happen: judge() decoded the same bytes */
+            buf_append(&rp->out, s + run->start, run->end - run->start + run->ascii_trail, prc);
+            return;
+        }
         for (size_t i = 0; i < m; i++)
             buf_append(&rp->out, tmp, utf8_encode(rp->u[i], tmp), prc);
     }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../../../common/mem.h"
 #include "cptest.h"
 
 #define FIX "tests/fixtures/real-news/"
@@ -235,6 +236,55 @@ static void whole_directory_counts(void **state)
     assert_int_equal(st.n_skipped[CP_SKIP_BROKEN_JSON], 1);
 }
 
+/* Fail each allocation in turn: the reader must give the full right answer
+ * or a clean RC_NOMEM, never a wrong document or a crash (ASan checks leaks
+ * under SANITIZE=1).  ICU, json-c and uchardet allocate on their own. */
+static void allocation_failures(void **state)
+{
+    (void)state;
+    const char *paths[] = {FIX "zh-gbk.txt", FIX "seed3-gbk-as-latin1.txt", FIX "invalid-utf8.txt",
+                           FIX "news-broken.jsonl", FIX "zh-utf16le-bom.jsonl", FIX "ru-cp1251.jsonl",
+                           FIX "photo.png.txt"};
+    warnings w = {0};
+    cp_stats st;
+    char *want = read_docs(paths, 7, 0, &w, &st);
+    int n_failed_runs = 0;
+    for (long n = 0;; n++) {
+        mem_fail_after(n);
+        cp_options o = {0};
+        cp_reader *rd = NULL;
+        err_t err;
+        err_clear(&err);
+        rc_t rc = cp_open(paths, 7, &o, &rd, &err);
+        buf_t out;
+        buf_init(&out);
+        rc_t brc = RC_OK;
+        cp_doc d;
+        if (rc == RC_OK) {
+            while ((rc = cp_next(rd, &d, &err)) == RC_OK)
+                fmt_full(&out, &d, &brc);
+            cp_close(rd);
+        }
+        long refused = mem_fail_count();
+        mem_fail_reset();
+        if (refused == 0) { /* nothing failed: the run must be the normal one */
+            assert_int_equal(rc, RC_NOTFOUND);
+            assert_string_equal(buf_cstr(&out), want);
+            buf_free(&out);
+            break;
+        }
+        /* the reader's clean error, or the test's own buffer refused */
+        if (rc != RC_NOMEM && brc != RC_NOMEM) {
+            print_error("allocation %ld failed, yet: rc %s (%s)\n", n, rc_str(rc), err.msg);
+            fail();
+        }
+        n_failed_runs++;
+        buf_free(&out);
+    }
+    assert_true(n_failed_runs > 10);
+    free(want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +295,7 @@ int main(void)
         cmocka_unit_test(damaged_input),
         cmocka_unit_test(json_lines),
         cmocka_unit_test(whole_directory_counts),
+        cmocka_unit_test(allocation_failures),
     };
     return cmocka_run_group_tests_name("corpus-real-news", tests, NULL, NULL);
 }
