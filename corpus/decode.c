@@ -221,21 +221,19 @@ rc_t decode_json_line(cp_decoder *dc, arena_t *a, const char *path, size_t linen
         len -= 3;
         base = 3;
     }
-    const char *u = line;
-    size_t ulen = len;
+    const char *text = line; /* lent: lines end in a NUL */
+    size_t text_len = len;
     rc_t rc;
-    if (utf8_valid_prefix(line, len) != len) {
+    if (utf8_valid_prefix(line, len) != len) { /* the one validation of a good line */
         char where[600];
         snprintf(where, sizeof where, "%s:%zu", path, lineno);
-        if ((rc = convert_line(dc, line, len, where, &u, &ulen, &h, err)) != RC_OK)
+        const char *u;
+        size_t ulen;
+        if ((rc = convert_line(dc, line, len, where, &u, &ulen, &h, err)) != RC_OK ||
+            (rc = clean(dc, a, path, lineno, u == line ? base : 0, u, ulen, &text, &text_len,
+                        &h, err)) != RC_OK)
             return rc;
-        if (u != line)
-            base = 0;
     }
-    const char *text = NULL;
-    size_t text_len = 0;
-    if ((rc = clean(dc, a, path, lineno, base, u, ulen, &text, &text_len, &h, err)) != RC_OK)
-        return rc;
     parse_ctx pc = {.arena = a, .file = path, .line = lineno,
                     .max_doc_bytes = dc->opt.max_doc_bytes, .warn = dc->opt.warn,
                     .warn_ctx = dc->opt.warn_ctx};

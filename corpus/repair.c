@@ -74,6 +74,9 @@ static const uint16_t cp1252_hi[32] = {
     0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
+static const unsigned char mojibake_lead[256] = {
+    [0xC2] = 1, [0xC3] = 1, [0xC5] = 1, [0xC6] = 1, [0xCB] = 1, [0xE2] = 1};
+
 /* The byte a mojibake character stands for, or -1. */
 static int byte_of(uint32_t c)
 {
@@ -451,9 +454,16 @@ static rc_t find_runs(cp_repair *rp, const char *s, size_t len)
     size_t cap_chars = 0;
     rc_t rc = RC_OK;
     for (size_t i = 0; i < len && rc == RC_OK;) {
+        /* Skip to a lead byte a mojibake character can have: C2 C3 (U+0080..
+         * U+00FF), C5 C6 CB E2 (cp1252's extras).  Russian text has « » and
+         * nbsp in every article, so the skip must be cheap. */
+        while (i < len && !mojibake_lead[(unsigned char)s[i]])
+            i++;
+        if (i == len)
+            break;
         size_t k;
         uint32_t c = char_at(s, len, i, &k);
-        if (c < 0x80 || byte_of(c) < 0) {
+        if (byte_of(c) < 0) {
             i += k;
             continue;
         }
