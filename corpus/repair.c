@@ -28,6 +28,14 @@
  * letters (café, Müller, naïve), a currency sign before a digit (£10), a
  * spacing accent on its own (¨) -- votes against every scheme.
  *
+ * Measured: on the 35,036 UTF-8 documents of ../shared/eval it repairs 4,
+ * all real mojibake; on the 1,795,360 translated messages of Debian's
+ * /usr/share/locale (157 languages, UTF-8), 62: 61 real (double-encoded
+ * catalogs) and the alphabet sample "àèìòù" (read as Russian).  The rules
+ * for ¡¿, for UTF-8 that decodes to non-Latin letters next to Latin ones,
+ * and the Russian letter-sequence check came from the 39 false repairs of
+ * the first version on those messages (tests/unit/corpus/test_repair.c).
+ *
  * Each run gets a verdict per scheme: strong (clearly mojibake: GBK
  * punctuation or two common ideographs; a Russian word of 4+ letters; any
  * UTF-8 sequence), weak (a single ideograph, a short Russian word such as
@@ -133,12 +141,14 @@ static int char_plausible(uint32_t c, uint32_t p, uint32_t q)
         return is_letter(p) || is_digit(p) || p == ')';
     case 0xBC: case 0xBD: case 0xBE: /* ¼ ½ ¾ */
         return is_digit(p) || p == ' ' || p == 0 || byte_of(p) == 0xA3 || q_gap;
-    case 0xAA: case 0xBA: /* ª º */
-        return is_digit(p);
+    case 0xAA: case 0xBA: /* ª º: 1º, 2ª, Nº */
+        return is_digit(p) || p == 'N' || p == 'n';
+    case 0xB5: /* µ: 5 µg, µm */
+        return is_digit(p) || p == ' ' || p == 0 || is_ascii_letter(q);
     case 0xA9: case 0xAE: case 0xAB: case 0xBB: /* © ® « » */
         return 1;
-    case 0xA1: case 0xBF: /* ¡ ¿ */
-        return is_letter(q) || q == ' ';
+    case 0xA1: case 0xBF: /* ¡ ¿, also together and with quotes: ¡¿Qué?!, ¡«Hola»! */
+        return is_letter(q) || q == ' ' || q == 0xA1 || q == 0xBF || q == 0xAB || q == '"';
     case 0xA7: case 0xB6: /* § ¶ */
         return is_digit(q) || q == ' ' || q == 0xA7;
     case 0xB7: case 0xA0: /* · nbsp */
@@ -181,9 +191,16 @@ typedef struct {
     int latin_ok;
 } run_view;
 
+/* UTF-8 read as Latin-1: the bytes must be UTF-8, and what they decode to
+ * must fit where it stands.  Latin-1 and Latin Extended-A letters and
+ * general punctuation fit anywhere (cafÃ© -> café, â€œ -> “); anything else
+ * (Cyrillic, Han, IPA...) only away from Latin letters, because a capital
+ * with punctuation glued to it also decodes: "OPCIÓ…" is D3 85, Cyrillic Ӆ,
+ * and "commité »" is E9 A0 BB, Han 頻 (both seen in real translations). */
 static verdict judge_utf8(const run_view *r)
 {
     const unsigned char *p = r->b, *end = r->b + r->n;
+    size_t n_chars = 0, n_other = 0;
     while (p < end) {
         uint32_t cp;
         size_t n = utf8_decode(p, end, &cp);
@@ -193,9 +210,15 @@ static verdict judge_utf8(const run_view *r)
         if (t == U_CONTROL_CHAR || t == U_UNASSIGNED || t == U_PRIVATE_USE_CHAR ||
             t == U_NON_SPACING_MARK || t == U_ENCLOSING_MARK || t == U_SURROGATE)
             return V_AGAINST;
+        n_chars++;
+        n_other += cp > 0x17F && !(cp >= 0x2000 && cp <= 0x214F);
         p += n;
     }
-    return V_STRONG;
+    if (!n_other)
+        return V_STRONG;
+    if (is_ascii_letter(r->prev) || is_ascii_letter(r->next))
+        return V_AGAINST;
+    return n_chars >= 2 ? V_STRONG : V_WEAK;
 }
 
 /* CJK and general punctuation a GBK text plausibly holds. */
@@ -285,6 +308,44 @@ static int is_ru_vowel(uint32_t c)
     return 0;
 }
 
+static int is_ru_sign(uint32_t c) /* ъ ь ы (and capitals): never begin a word */
+{
+    return c == 0x44A || c == 0x44C || c == 0x44B || c == 0x42A || c == 0x42C || c == 0x42B;
+}
+
+static int is_ru_short_i(uint32_t c) /* й */
+{
+    return c == 0x439 || c == 0x419;
+}
+
+/* Letter sequences Russian does not have, as alphabet samples and other
+ * accented Latin runs produce them ("áéýúíóþæðö" -> "бйэънуюжрц"): a word
+ * starting with ъ ь ы, ъ ь after a vowel, й, ъ or ь, й after a consonant,
+ * or six consonants in a row. */
+static int ru_phonotactics_ok(const uint32_t *w, size_t n)
+{
+    if (is_ru_sign(w[0]))
+        return 0;
+    size_t cons = 0;
+    for (size_t i = 0; i < n; i++) {
+        int vowel = is_ru_vowel(w[i]), sign = w[i] == 0x44A || w[i] == 0x44C || w[i] == 0x42A ||
+                                              w[i] == 0x42C;
+        cons = vowel || sign ? 0 : cons + 1;
+        if (cons >= 6)
+            return 0;
+        if (i == 0)
+            continue;
+        int prev_vowel = is_ru_vowel(w[i - 1]), prev_sign = w[i - 1] == 0x44A ||
+                                                  w[i - 1] == 0x44C || w[i - 1] == 0x42A ||
+                                                  w[i - 1] == 0x42C;
+        if (sign && (prev_vowel || prev_sign || is_ru_short_i(w[i - 1])))
+            return 0;
+        if (is_ru_short_i(w[i]) && !prev_vowel)
+            return 0;
+    }
+    return 1;
+}
+
 /* A word's case: all lower, all upper, or capitalised. */
 static int sane_case(const uint32_t *w, size_t n)
 {
@@ -326,7 +387,8 @@ static verdict judge_cp1251(const cp_repair *rp, const run_view *r)
         }
         /* Capitalised and lower-case words of three letters or more have a
          * vowel; all-capital ones may be abbreviations (МВД, США). */
-        if (!sane_case(d + i, j - i) || (j - i >= 3 && !vowels && !is_ru_upper(d[i + 1])))
+        if (!sane_case(d + i, j - i) || (j - i >= 3 && !vowels && !is_ru_upper(d[i + 1])) ||
+            (!is_ru_upper(d[i + 1 < j ? i + 1 : i]) && !ru_phonotactics_ok(d + i, j - i)))
             return V_AGAINST;
         if (j - i >= 4)
             v = V_STRONG;

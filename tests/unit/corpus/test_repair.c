@@ -72,6 +72,10 @@ static void repairs(void **state)
         {"cafÃ© au lait", "café au lait", "utf8-as-latin1: 1"},
         {"â€œquotedâ€\xc2\x9d", "“quoted”", "utf8-as-cp1252: 2"},
         {"ÐœÐµÐ¼Ð¾Ñ€Ð°Ð½Ð´ÑƒÐ¼", "Меморандум", "utf8-as-cp1252: 1"},
+        /* from /usr/share/locale: double-encoded catalogs (nn, nl, cy) */
+        {"Â«%sÂ» etterfÃ¸lgt", "«%s» etterfølgt", "utf8-as-latin1: 3"},
+        {"versie geÃ¯nstalleerd", "versie geïnstalleerd", "utf8-as-latin1: 1"},
+        {"eich sgrÃ®n er mwyn", "eich sgrîn er mwyn", "utf8-as-latin1: 1"},
     };
     assert_int_equal(check_repairs(t, sizeof t / sizeof t[0]), 0);
 }
@@ -85,7 +89,11 @@ static void leaves_correct_text_alone(void **state)
         "country’s", "TEHRAN – The", "à la carte", "São Paulo", "Ångström", "Æsir", "œuvre",
         "£½m", "§ 12", "1º lugar", "10 × 20", "Zürich’s “façade”", "réécrire", "Ça va", "Ø",
         "naïve façade, Zürich, São Paulo, £10 and 25°C – “quoted”", "Ñ", "ÖÐ", "Été",
-        "Москва", "上海", "Views：277",
+        "Москва", "上海", "Views：277", "5 µg/ml", "µm", "Nº 12", "Nº12",
+        /* real translations (/usr/share/locale) that earlier rules changed */
+        "[OPCIÓ…]", "«plural=EXPRESSIÓ» manca", "non « commit\xc3\xa9\xc2\xa0»", "je plný…",
+        "¡«%s» sin un valor!", "Firma correcta, ¡¿pero no", "¡¡ SE NECESITA %x!!",
+        "abcdefghijk áéýúíóþæðö ABCDEFGHIJK ÁÉÝÚÍÓÞÆÐÖ", "„-o MARGÓ” érvénytelen",
     };
     repair_case cases[sizeof t / sizeof t[0]];
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
