@@ -78,19 +78,10 @@ like "$(cat "$TMP/err")" "photo.png.txt: binary file \(PNG image\), skipped" "on
 # run; indexed with --max-doc-size 64M.
 mkdir -p "$TMP/big"
 printf 'Small note\nA short item that is fine.\n' >"$TMP/big/a-small.txt"
-python3 - "$TMP/big/huge.txt" <<'EOF'
-import sys
-words = "hospital clinic artificial intelligence model patient doctor screening imaging".split()
-with open(sys.argv[1], "w") as f:
-    f.write("Huge report on medical AI\n")
-    n, i = 0, 0
-    while n < 50 * 1024 * 1024:
-        line = " ".join(words[(i + k) % len(words)] for k in range(12)) + ".\n"
-        f.write(line)
-        n += len(line)
-        i += 1
-    f.write("zyxwonderword appears once at the end.\n")
-EOF
+{ echo "Huge report on medical AI"
+  yes "hospital clinic artificial intelligence model patient doctor screening imaging." | head -c 52428800
+  echo "zyxwonderword appears once at the end."
+} >"$TMP/big/huge.txt"
 size=$(stat -c %s "$TMP/big/huge.txt")
 [ "$size" -gt 52428800 ]; ok $? "generated document is over 50 MB ($size bytes)"
 "$IDX" --db "$TMP/bigdb" "$TMP/big" >"$TMP/out" 2>"$TMP/err"; is $? 0 "50 MB: exit 0 at the default limit"
