@@ -112,6 +112,6 @@ fuzz:
 	$(MAKE) -C tests/fuzz
 
 clean:
-	rm -rf build build-san build-cov bin
+	rm -rf build build-san build-cov build-fuzz bin
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

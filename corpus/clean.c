@@ -44,9 +44,9 @@ char *clean_utf8(arena_t *a, const char *s, size_t len, const clean_ctx *cc, siz
                  size_t *n_bad)
 {
     *n_bad = 0;
-    if (utf8_valid_prefix(s, len) == len) {
+    if (utf8_valid_prefix(s, len) == len) { /* stops at NUL too */
         *out_len = len;
-        return arena_strndup(a, s, len);
+        return cc->lend ? (char *)s : arena_strndup(a, s, len);
     }
     buf_t b;
     buf_init(&b);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../common/utf8.h"
 #include "internal.h"
 
 void *jsonl_tokener_new(void)
@@ -51,19 +52,6 @@ static const char *field(parse_ctx *pc, json_object *obj, const char *name, size
     char *d = clean_utf8(pc->arena, s, len, &cc, out_len, &nb);
     *n_bad += nb;
     return d;
-}
-
-/* "en-US" -> "en", "RU" -> "ru": the primary subtag, lower case. */
-static const char *lang_code(parse_ctx *pc, const char *s)
-{
-    char code[9];
-    size_t n = 0;
-    while (s[n] && s[n] != '-' && s[n] != '_' && n < 8) {
-        char c = s[n];
-        code[n++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-    }
-    code[n] = '\0';
-    return arena_strndup(pc->arena, code, n);
 }
 
 static void warn_line(parse_ctx *pc, const char *what)
@@ -112,6 +100,11 @@ rc_t jsonl_parse(parse_ctx *pc, void *tokener, const char *line, size_t len, cp_
     const char *lang = field(pc, obj, "lang", &lang_len, &bad_type, &n_bad);
     const char *date = field(pc, obj, "date", &date_len, &bad_type, &n_bad);
     doc->source = field(pc, obj, "source", &src_len, &bad_type, &n_bad);
+    if (doc->source && !src_len) { /* no source: the host of the url, if any */
+        size_t url_len;
+        const char *url = field(pc, obj, "url", &url_len, &bad_type, &n_bad);
+        doc->source = url ? meta_source_from_url(pc->arena, url, url_len) : NULL;
+    }
     json_object_put(obj);
     if (!doc->id || !doc->title || !doc->text || !lang || !date || !doc->source)
         return err_set(err, RC_NOMEM, "out of memory reading %s", pc->file);
@@ -129,14 +122,15 @@ rc_t jsonl_parse(parse_ctx *pc, void *tokener, const char *line, size_t len, cp_
         return err_set(err, RC_BADINPUT, "%s:%zu: document \"%s\" has no title and no text, skipped",
                        pc->file, pc->line, doc->id);
     }
-    doc->lang = lang_code(pc, lang);
+    doc->lang = meta_lang_code(pc->arena, lang, lang_len);
     char iso[11];
     if (date_len && cp_date_normalize(date, date_len, iso)) {
         doc->date = arena_strndup(pc->arena, iso, 10);
     } else {
         if (date_len) {
             char msg[256];
-            snprintf(msg, sizeof msg, "date \"%.40s\" not understood, ignored", date);
+            snprintf(msg, sizeof msg, "date \"%.*s\" not understood, ignored",
+                     (int)utf8_floor(date, date_len < 40 ? date_len : 40), date);
             warn_line(pc, msg);
         }
         doc->date = "";

@@ -1,6 +1,7 @@
 /* reader.c - the corpus reader's state machine: walk paths, open each file
- * as JSON Lines or as a plain-text item, hand out one document at a time,
- * skip (with a message) what cannot be used.
+ * as JSON Lines or as a plain-text item, hand each record to the decoder
+ * (decode.c), hand out one document at a time, skip (with a message) what
+ * cannot be used, and count.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,8 +15,9 @@ struct cp_reader {
     cp_options opt;
     cp_walk *walk;
     cp_lines *lines;        /* open JSON Lines file, or NULL */
+    int drop_file;          /* the open JSON Lines file turned out binary */
     const char *path;       /* current file (owned by walk) */
-    void *tokener;
+    cp_decoder *dec;
     arena_t arena;
     buf_t raw;              /* whole text file */
     cp_stats stats;
@@ -46,8 +48,12 @@ rc_t cp_open(const char *const *paths, size_t n, const cp_options *opt, cp_reade
         rd->opt.max_doc_bytes = CP_DEFAULT_MAX_DOC_BYTES;
     arena_init(&rd->arena, 256 * 1024);
     buf_init(&rd->raw);
-    rd->tokener = jsonl_tokener_new();
-    if (!rd->tokener || walk_open(paths, n, &rd->walk) != RC_OK) {
+    rc_t rc = decoder_open(&rd->opt, &rd->dec, err);
+    if (rc != RC_OK) {
+        cp_close(rd);
+        return rc;
+    }
+    if (walk_open(paths, n, &rd->walk) != RC_OK) {
         cp_close(rd);
         return err_set(err, RC_NOMEM, "out of memory opening the corpus reader");
     }
@@ -61,7 +67,7 @@ void cp_close(cp_reader *rd)
         return;
     lines_close(rd->lines);
     walk_close(rd->walk);
-    jsonl_tokener_free(rd->tokener);
+    decoder_close(rd->dec);
     arena_free(&rd->arena);
     buf_free(&rd->raw);
     mem_free(rd);
@@ -104,38 +110,11 @@ static int is_jsonl_name(const char *path)
     return 0;
 }
 
-/* Binary: NUL bytes or many control characters in the first 64 KB. */
-static int looks_binary(const unsigned char *p, size_t len)
+/* Count a document handed out. */
+static void count_doc(cp_reader *rd, const cp_doc *doc)
 {
-    size_t n = len < 65536 ? len : 65536, ctrl = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] == 0)
-            return 1;
-        if (p[i] < 0x20 && p[i] != '\n' && p[i] != '\r' && p[i] != '\t' && p[i] != '\f' &&
-            p[i] != '\v' && p[i] != 0x1b)
-            ctrl++;
-    }
-    return ctrl * 20 > n;
-}
-
-/* Fill in what every document gets: default id, guessed language, counts. */
-static void finish_doc(cp_reader *rd, cp_doc *doc, const char *file, size_t line)
-{
-    doc->file = file;
-    doc->line = line;
-    if (!doc->charset)
-        doc->charset = "";
-    if (!doc->repair)
-        doc->repair = "";
-    if (!doc->lang[0]) {
-        const char *g = lang_guess(doc->text_len ? doc->text : doc->title,
-                                   doc->text_len ? doc->text_len : doc->title_len);
-        if (g[0]) {
-            doc->lang = g;
-            doc->flags |= CP_DOC_LANG_GUESSED;
-            rd->stats.n_lang_guessed++;
-        }
-    }
+    if (doc->flags & CP_DOC_LANG_GUESSED)
+        rd->stats.n_lang_guessed++;
     if (doc->flags & CP_DOC_INVALID_UTF8)
         rd->stats.n_invalid_utf8++;
     if (doc->flags & CP_DOC_CONVERTED)
@@ -155,6 +134,9 @@ static rc_t read_text_file(cp_reader *rd, const char *path, cp_doc *doc, cp_skip
     }
     buf_reset(&rd->raw);
     rc_t rc = RC_OK;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size <= rd->opt.max_doc_bytes)
+        buf_reserve(&rd->raw, (size_t)st.st_size, &rc); /* one allocation, not log2(size) */
     unsigned char chunk[65536];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
@@ -176,33 +158,13 @@ static rc_t read_text_file(cp_reader *rd, const char *path, cp_doc *doc, cp_skip
         *why = CP_SKIP_UNREADABLE;
         return err_set(err, RC_BADINPUT, "%s: read error, skipped", path);
     }
-    if (looks_binary(rd->raw.p, rd->raw.len)) {
-        *why = CP_SKIP_BINARY;
-        return err_set(err, RC_BADINPUT, "%s: binary file, skipped", path);
+    rc = decode_text_file(rd->dec, &rd->arena, path, (const char *)buf_cstr(&rd->raw), rd->raw.len,
+                          doc, why, err);
+    if (rc == RC_OK) {
+        doc->file = path;
+        doc->line = 1;
     }
-    const char *bytes = buf_cstr(&rd->raw);
-    size_t len = rd->raw.len;
-    if (len >= 3 && !memcmp(bytes, "\xEF\xBB\xBF", 3)) {
-        bytes += 3;
-        len -= 3;
-    }
-    clean_ctx cc = {.file = path, .line = 1, .warn = rd->opt.warn, .warn_ctx = rd->opt.warn_ctx};
-    size_t clean_len, n_bad;
-    char *clean = clean_utf8(&rd->arena, bytes, len, &cc, &clean_len, &n_bad);
-    if (!clean)
-        return err_set(err, RC_NOMEM, "out of memory reading %s", path);
-    parse_ctx pc = {.arena = &rd->arena, .file = path, .line = 1,
-                    .max_doc_bytes = rd->opt.max_doc_bytes, .warn = rd->opt.warn,
-                    .warn_ctx = rd->opt.warn_ctx};
-    rc = textfile_parse(&pc, clean, clean_len, doc, why, err);
-    if (rc != RC_OK)
-        return rc;
-    doc->id = arena_strndup(&rd->arena, path, strlen(path));
-    if (!doc->id)
-        return err_set(err, RC_NOMEM, "out of memory reading %s", path);
-    if (n_bad)
-        doc->flags |= CP_DOC_INVALID_UTF8;
-    return RC_OK;
+    return rc;
 }
 
 /* Next record of the open JSON Lines file: RC_OK, RC_BADINPUT (skipped),
@@ -217,6 +179,13 @@ static rc_t next_json(cp_reader *rd, cp_doc *doc, cp_skip *why, err_t *err)
         if (rc != RC_OK)
             return rc;
         size_t lineno = lines_lineno(rd->lines);
+        if (lineno == 1 && lines_binary(rd->lines)) {
+            rd->stats.n_read++;
+            rd->drop_file = 1; /* one message for the file, not one per "line" */
+            *why = CP_SKIP_BINARY;
+            return err_set(err, RC_BADINPUT, "%s: binary file (%s), skipped", rd->path,
+                           lines_binary(rd->lines));
+        }
         if (too_long) {
             rd->stats.n_read++;
             *why = CP_SKIP_TOO_BIG;
@@ -229,18 +198,12 @@ static rc_t next_json(cp_reader *rd, cp_doc *doc, cp_skip *why, err_t *err)
         if (i == len)
             continue; /* blank lines are allowed */
         rd->stats.n_read++;
-        clean_ctx cc = {.file = rd->path, .line = lineno, .warn = rd->opt.warn,
-                        .warn_ctx = rd->opt.warn_ctx};
-        size_t clean_len, n_bad;
-        char *clean = clean_utf8(&rd->arena, line, len, &cc, &clean_len, &n_bad);
-        if (!clean)
-            return err_set(err, RC_NOMEM, "out of memory reading %s", rd->path);
-        parse_ctx pc = {.arena = &rd->arena, .file = rd->path, .line = lineno,
-                        .max_doc_bytes = rd->opt.max_doc_bytes, .warn = rd->opt.warn,
-                        .warn_ctx = rd->opt.warn_ctx};
-        rc = jsonl_parse(&pc, rd->tokener, clean, clean_len, doc, why, err);
-        if (rc == RC_OK && n_bad)
-            doc->flags |= CP_DOC_INVALID_UTF8;
+        rc = decode_json_line(rd->dec, &rd->arena, rd->path, lineno, lines_charset(rd->lines),
+                              line, len, doc, why, err);
+        if (rc == RC_OK) {
+            doc->file = rd->path;
+            doc->line = lineno;
+        }
         return rc;
     }
 }
@@ -256,19 +219,22 @@ rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err)
         if (rd->lines) {
             rc = next_json(rd, doc, &why, &e);
             if (rc == RC_OK) {
-                finish_doc(rd, doc, rd->path, lines_lineno(rd->lines));
+                count_doc(rd, doc);
                 return RC_OK;
             }
             if (rc == RC_BADINPUT) {
                 skip(rd, why, &e);
-                continue;
+                if (!rd->drop_file)
+                    continue;
+                rc = RC_NOTFOUND;
             }
             rd->bytes_done += lines_file_bytes(rd->lines);
+            rd->drop_file = 0;
             lines_close(rd->lines);
             rd->lines = NULL;
             if (rc == RC_NOTFOUND)
                 continue;
-            if (rc == RC_NOMEM)
+            if (rc == RC_NOMEM || rc == RC_INTERNAL)
                 return err_set(err, rc, "%s", e.msg);
             /* A read error ends this file, not the run. */
             rd->stats.n_skipped[CP_SKIP_UNREADABLE]++;
@@ -287,6 +253,7 @@ rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err)
         rd->path = path;
         rd->stats.n_files++;
         if (is_jsonl_name(path)) {
+            decoder_start_file(rd->dec);
             rc = lines_open(path, &rd->lines, &e);
             if (rc == RC_NOMEM)
                 return err_set(err, rc, "%s", e.msg);
@@ -300,7 +267,7 @@ rc_t cp_next(cp_reader *rd, cp_doc *doc, err_t *err)
         rc = read_text_file(rd, path, doc, &why, &e);
         rd->bytes_done += rd->raw.len;
         if (rc == RC_OK) {
-            finish_doc(rd, doc, path, 1);
+            count_doc(rd, doc);
             return RC_OK;
         }
         if (rc != RC_BADINPUT)

@@ -71,13 +71,11 @@ static int header(parse_ctx *pc, span line, cp_doc *doc, span *rest)
             doc->title = arena_strndup(pc->arena, v.p, v.len);
             doc->title_len = v.len;
         } else if (k == 4) {
-            size_t w = word_len(v.p, v.len);
-            char *l = arena_strndup(pc->arena, v.p, w < 8 ? w : 8);
-            for (char *c = l; c && *c; c++)
-                *c = (char)tolower((unsigned char)*c);
-            doc->lang = l;
-        } else {
+            doc->lang = meta_lang_code(pc->arena, v.p, word_len(v.p, v.len));
+        } else if (k == 2) {
             doc->source = arena_strndup(pc->arena, v.p, v.len);
+        } else if (doc->source && !doc->source[0]) { /* url: its host, unless a source line says more */
+            doc->source = meta_source_from_url(pc->arena, v.p, v.len);
         }
         return 1;
     }

@@ -40,12 +40,21 @@ static const char usage_text[] =
     "skipped, changed ones replaced (by id), new ones added.  The whole run is one\n"
     "transaction: searchers see the old index or the new one, never a mix.\n"
     "\n"
+    "Input that is not UTF-8 is detected and converted (GBK/GB18030, Big5,\n"
+    "windows-1251, KOI8-R, windows-1252, UTF-16 with BOM, ...); mojibake is\n"
+    "repaired; bytes that stay invalid become U+FFFD and are reported as\n"
+    "file:line:byte.  Documents that cannot be used (broken JSON, binary, empty,\n"
+    "too big) are reported and skipped; the run goes on.  The summary line counts\n"
+    "read, indexed, converted, repaired and skipped documents (by reason).\n"
+    "\n"
     "options:\n"
     "  --db DIR            index directory (required)\n"
     "  --rebuild           build a fresh index and switch to it atomically\n"
     "  --prune             remove documents that are not in the given inputs\n"
     "  --delete ID         remove the document with this id (repeatable)\n"
     "  --max-doc-size N    skip documents larger than N bytes (K/M/G suffix; default 16M)\n"
+    "  --no-repair         do not repair mojibake (text decoded with the wrong charset,\n"
+    "                      such as GBK or windows-1251 read as Latin-1)\n"
     "  --lock-timeout SEC  wait this long for another indexer to finish (default 0;\n"
     "                      -1 waits forever)\n"
     "  --cjk MODE          Chinese analysis of a new index: words, bigrams,\n"
@@ -71,7 +80,7 @@ static const char usage_text[] =
 
 typedef struct {
     const char *db;
-    int rebuild, prune, quiet, stats, check, compact;
+    int rebuild, prune, quiet, stats, check, compact, no_repair;
     size_t map_size, batch_bytes;
     size_t max_doc;
     double lock_timeout;
@@ -103,6 +112,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"db", required_argument, 0, 'd'},       {"rebuild", no_argument, 0, 'R'},
         {"prune", no_argument, 0, 'P'},          {"delete", required_argument, 0, 'D'},
         {"max-doc-size", required_argument, 0, 'M'}, {"lock-timeout", required_argument, 0, 'L'},
+        {"no-repair", no_argument, 0, 'N'},
         {"cjk", required_argument, 0, 'C'},      {"quiet", no_argument, 0, 'q'},
         {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
         {"compact", no_argument, 0, 'Z'},        {"map-size", required_argument, 0, 'm'},
@@ -136,6 +146,7 @@ static int parse_args(int argc, char **argv, options *o)
                                    "words+runbigrams)", optarg);
             o->cjk = optarg;
             break;
+        case 'N': o->no_repair = 1; break;
         case 'q': o->quiet = 1; break;
         case 'S': o->stats = 1; break;
         case 'K': o->check = 1; break;
@@ -355,7 +366,7 @@ static int index_once(const options *o, size_t map_size, size_t *restart)
         fprintf(stderr, "indexer: %s\n", err.msg);
         return exit_for(rc);
     }
-    cp_options co = {.max_doc_bytes = o->max_doc, .warn = warn_stderr};
+    cp_options co = {.max_doc_bytes = o->max_doc, .no_repair = o->no_repair, .warn = warn_stderr};
     cp_reader *rd = NULL;
     size_t n_bad_ids = 0;
     if (o->n_paths && (rc = cp_open(o->paths, o->n_paths, &co, &rd, &err)) != RC_OK)

@@ -15,18 +15,7 @@
 #include "../../../common/buf.h"
 #include "../../../corpus/cp.h"
 #include "../testutil.h"
-
-typedef struct {
-    char msgs[32][600];
-    int n;
-} warnings;
-
-static void collect_warn(void *ctx, const char *msg)
-{
-    warnings *w = ctx;
-    if (w->n < 32)
-        snprintf(w->msgs[w->n++], sizeof w->msgs[0], "%s", msg);
-}
+#include "cptest.h"
 
 static void write_file(const char *path, const char *data, size_t len)
 {
@@ -36,29 +25,18 @@ static void write_file(const char *path, const char *data, size_t len)
     fclose(f);
 }
 
-/* Read everything under paths; returns "id|title|lang|date|text-prefix" lines. */
+/* "id|title|lang|date|text-prefix" lines. */
+static void fmt_short(buf_t *out, const cp_doc *d, rc_t *prc)
+{
+    char line[512];
+    snprintf(line, sizeof line, "%s|%s|%s|%s|%s\n", d->id, d->title, d->lang, d->date, d->text);
+    buf_append_str(out, line, prc);
+}
+
 static char *read_all(const char **paths, size_t n, warnings *w, cp_stats *stats, size_t max_doc)
 {
-    cp_options o = {.warn = collect_warn, .warn_ctx = w, .max_doc_bytes = max_doc};
-    cp_reader *rd;
-    err_t err;
-    err_clear(&err);
-    assert_int_equal(cp_open(paths, n, &o, &rd, &err), RC_OK);
-    buf_t out;
-    buf_init(&out);
-    rc_t rc, brc = RC_OK;
-    cp_doc d;
-    while ((rc = cp_next(rd, &d, &err)) == RC_OK) {
-        char line[512];
-        snprintf(line, sizeof line, "%s|%s|%s|%s|%s\n", d.id, d.title, d.lang, d.date, d.text);
-        buf_append_str(&out, line, &brc);
-    }
-    assert_int_equal(rc, RC_NOTFOUND);
-    *stats = *cp_get_stats(rd);
-    cp_close(rd);
-    char *s = strdup(buf_cstr(&out));
-    buf_free(&out);
-    return s;
+    cp_options o = {.max_doc_bytes = max_doc};
+    return cpt_read(paths, n, o, w, stats, fmt_short);
 }
 
 static void jsonl_good_and_broken_lines(void **state)
@@ -136,14 +114,14 @@ static void text_files_headers_and_walk(void **state)
     char *got = read_all(paths, 1, &w, &st, 0);
     char want[2048];
     snprintf(want, sizeof want,
-             "%s/a.txt|Shanghai Releases a Plan|en||2024/12/25 14:22:11 Views 277 body text\nmore\n"
+             "%s/a.txt|Shanghai Releases a Plan|en|2024-12-25|2024/12/25 14:22:11 Views 277 body text\nmore\n"
              "%s/b/2.txt|Между университетами подписан меморандум.|ru|2025-12-25|Текст новости.\n",
              dir, dir);
     assert_string_equal(got, want);
     assert_int_equal(st.n_skipped[CP_SKIP_BINARY], 1);
     assert_int_equal(st.n_skipped[CP_SKIP_NO_TEXT], 1);
     assert_int_equal(st.n_lang_guessed, 2);
-    snprintf(want, sizeof want, "%s/bin.dat: binary file, skipped", dir);
+    snprintf(want, sizeof want, "%s/bin.dat: binary file (ELF executable), skipped", dir);
     assert_string_equal(w.msgs[0], want);
     free(got);
     tu_rmrf(dir);
@@ -178,12 +156,44 @@ static void size_limit_and_zstd(void **state)
     free(dir);
 }
 
+/* Regression (found by fuzz_corpus): a lang value was cut at 8 bytes, which
+ * could split a UTF-8 sequence; only ASCII language tags are taken now, and
+ * anything else is guessed from the text. */
+static void lang_tags_are_ascii(void **state)
+{
+    (void)state;
+    char *dir = tu_tmpdir();
+    char p[512], t[512];
+    snprintf(p, sizeof p, "%s/l.jsonl", dir);
+    const char data[] = "{\"id\":\"a\",\"lang\":\"\\u0000\\u0000\\u0000x\",\"text\":\"Москва\"}\n"
+                        "{\"id\":\"b\",\"lang\":\"русский\",\"text\":\"Hello\"}\n"
+                        "{\"id\":\"c\",\"lang\":\"EN-gb\",\"text\":\"Hello\"}\n"
+                        "{\"id\":\"d\",\"lang\":\"abcdefghij\",\"text\":\"上海\"}\n";
+    write_file(p, data, sizeof data - 1);
+    snprintf(t, sizeof t, "%s/t.txt", dir);
+    const char txt[] = " lang Русский\nЗаголовок\nТекст.\n";
+    write_file(t, txt, sizeof txt - 1);
+    warnings w = {0};
+    cp_stats st;
+    const char *paths[] = {p, t};
+    char *got = read_all(paths, 2, &w, &st, 0);
+    char want[1024];
+    snprintf(want, sizeof want, "a||ru||Москва\nb||en||Hello\nc||en||Hello\nd||zh||上海\n"
+                                "%s|Заголовок|ru||Текст.\n", t);
+    assert_string_equal(got, want);
+    assert_int_equal(st.n_lang_guessed, 4);
+    free(got);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(jsonl_good_and_broken_lines),
         cmocka_unit_test(text_files_headers_and_walk),
         cmocka_unit_test(size_limit_and_zstd),
+        cmocka_unit_test(lang_tags_are_ascii),
     };
     return cmocka_run_group_tests_name("corpus", tests, NULL, NULL);
 }
