@@ -95,6 +95,7 @@ static void json_explain(buf_t *b, const sr_hit *h, rc_t *prc)
         buf_append_str(b, "}", prc);
     }
     buf_append_str(b, "]", prc);
+    appendf(b, prc, ",\"proximity\":%.6f", h->proximity);
 }
 
 static void format_json(buf_t *b, const sr_hit *h, const char *qid, rc_t *prc)
@@ -181,6 +182,9 @@ static void format_text(buf_t *b, const sr_hit *h, unsigned flags, rc_t *prc)
             appendf(b, prc, " qweight=%g", e->qweight);
         appendf(b, prc, " -> %.4f%s%s\n", e->weight, e->via ? " in " : "", e->via ? e->via : "");
     }
+    if (h->n_explain && h->proximity > 0)
+        appendf(b, prc, "       %-20s words of the query close together -> %.4f\n",
+                "(proximity)", h->proximity);
 }
 
 void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, const char *tag,

@@ -181,6 +181,7 @@ typedef struct {
     uint32_t pos_doc;   /* positions cached for this docid (0: none) */
     const uint32_t *pos;
     uint32_t n_pos;
+    int proximity;      /* a free query word: takes part in the proximity bonus */
 } sr_leaf;
 
 rc_t sr_leaf_new(arena_t *a, ix_reader *r, ix_iter *ix, const sr_scorer *sc,
@@ -340,6 +341,7 @@ rc_t sr_title_marks(an_analyzer *an, const strmap *terms, const char *lang, cons
 typedef struct {
     double score;
     uint32_t docid;
+    double bonus;   /* part of score from the proximity bonus */
 } sr_scored;
 
 typedef struct {
@@ -354,6 +356,14 @@ void sr_topk_push(sr_topk *t, double score, uint32_t docid);
 double sr_topk_threshold(const sr_topk *t);
 /* Sort best first, in place. */
 void sr_topk_sort(sr_topk *t);
+/* End of interface */
+
+/* ---- Interface to code in proximity.c ---------------------------------- */
+enum { SR_PROX_WINDOW = 5, SR_PROX_POOL = 100 };
+#define SR_PROX_SCALE 0.5
+/* Add the proximity bonus of each of docs[0..n) to its score (docs are
+ * reordered by docid); bonus[i] receives docs[i]'s share. */
+rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, err_t *err);
 /* End of interface */
 
 #endif

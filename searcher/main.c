@@ -58,6 +58,8 @@ static const char usage_text[] =
     "  --color[=WHEN]     highlight matches: auto (default: when stdout is a terminal\n"
     "                     and NO_COLOR is not set), always, never\n"
     "  --no-snippets      text and json without snippets (faster)\n"
+    "  --no-proximity     rank by BM25 alone (default: BM25 plus a bonus for query\n"
+    "                     words that occur close together, on the best 100)\n"
     "  --tag NAME         run tag in trec output (default \"ours\")\n"
     "  --help, --version\n"
     "\n"
@@ -116,7 +118,8 @@ static int parse_args(int argc, char **argv, options *o)
         {"version", no_argument, 0, 'V'},       {"color", optional_argument, 0, 'C'},
         {"colour", optional_argument, 0, 'C'},  {"max-expansions", required_argument, 0, 'X'},
         {"plain", no_argument, 0, 'P'},         {"strict", no_argument, 0, 'S'},
-        {"no-snippets", no_argument, 0, 'N'},   {0, 0, 0, 0}};
+        {"no-snippets", no_argument, 0, 'N'},   {"no-proximity", no_argument, 0, 0x101},
+        {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->so = sr_options_default();
     o->tag = "ours";
@@ -150,6 +153,7 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("--b: '%s' is not a number in 0..1", optarg);
             break;
         case 'E': o->so.explain = 1; break;
+        case 0x101: o->so.no_proximity = 1; break;
         case 'c': o->count = 1; break;
         case 't': o->tag = optarg; break;
         case 'C':

@@ -169,6 +169,8 @@ rc_t sr_plan_text(sr_plan *p, const sr_qnode *const *q, size_t n, int and, sr_pc
         double weight = t->overlay ? SR_OVERLAY_WEIGHT : 1.0;
         if ((rc = term_leaf(p, t->term, t->len, t->qtf, weight, c, &it, &leaf, err)) != RC_OK)
             return rc;
+        if (it && leaf && !t->overlay && !c.negated && !c.in_title)
+            leaf->proximity = 1;
         if (!it && and && !t->overlay)
             return sr_empty_new(p->arena, out) == RC_OK ? RC_OK : oom(err);
         if (it && and && t->overlay)

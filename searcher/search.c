@@ -196,7 +196,9 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
     size_t want = opt->k + opt->offset;
     if (want < opt->k)
         want = SIZE_MAX / sizeof(sr_scored) / 2;
-    if (rc == RC_OK && sr_topk_init(&top, &res->arena, want) != RC_OK)
+    /* With the proximity bonus, a pool of BM25's best is rescored. */
+    size_t pool = !opt->no_proximity && want < SR_PROX_POOL ? SR_PROX_POOL : want;
+    if (rc == RC_OK && sr_topk_init(&top, &res->arena, pool) != RC_OK)
         rc = err_set(err, RC_NOMEM, "out of memory");
     uint64_t total = 0;
     if (rc == RC_OK) {
@@ -206,11 +208,23 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
             sr_topk_push(&top, root->ops->score(root), root->docid);
         }
     }
+    double *bonus = NULL;
+    if (rc == RC_OK && !opt->no_proximity) {
+        bonus = arena_alloc(&res->arena, (top.n ? top.n : 1) * sizeof *bonus);
+        rc = bonus ? sr_proximity_rescore(&p, top.h, top.n, bonus, err)
+                   : err_set(err, RC_NOMEM, "out of memory");
+    }
     sr_plan_close(&p);
     res->note = p.note;
     if (rc != RC_OK)
         return rc;
+    if (bonus)
+        /* Keep each document's bonus with it through the sort. */
+        for (size_t i = 0; i < top.n; i++)
+            top.h[i].bonus = bonus[i];
     sr_topk_sort(&top);
+    if (top.n > want)
+        top.n = want;
     res->total = total;
     size_t n = top.n > opt->offset ? top.n - opt->offset : 0;
     res->hits = arena_alloc(&res->arena, (n ? n : 1) * sizeof *res->hits);
@@ -222,6 +236,7 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
         h->docid = top.h[opt->offset + i].docid;
         h->score = top.h[opt->offset + i].score;
         h->rank = opt->offset + i + 1;
+        h->proximity = top.h[opt->offset + i].bonus;
         rc = fill_hit(s, res, h, err);
         res->n_hits = i + 1;
     }

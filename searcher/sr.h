@@ -42,6 +42,7 @@ typedef struct {
     int want_snippets;     /* 1: fill sr_hit.snippet, marks and title_marks */
     size_t max_expansions; /* prefix expansion limit (SR_DEFAULT_EXPANSIONS) */
     int plain;             /* 1: no query language; the whole query is free words */
+    int no_proximity;      /* 1: plain BM25, no proximity bonus (proximity.c) */
     int lenient;           /* 1: a malformed query runs as plain words instead of
                               failing; res->note says so (batch runs) */
 } sr_options;
@@ -75,6 +76,7 @@ typedef struct {
     /* --explain */
     sr_explain_term *explain;
     size_t n_explain;
+    double proximity;   /* the proximity bonus included in score */
     /* snippets (when asked for): a window of the text around the best
      * match, cut at word boundaries ("…" where text was left out, runs of
      * whitespace as one space); marks are the matched words in it, as

@@ -39,7 +39,7 @@ static void sift_down(sr_topk *t, size_t i)
 
 void sr_topk_push(sr_topk *t, double score, uint32_t docid)
 {
-    sr_scored s = {score, docid};
+    sr_scored s = {score, docid, 0};
     if (t->cap == 0)
         return;
     if (t->n < t->cap) {

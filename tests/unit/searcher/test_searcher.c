@@ -121,12 +121,52 @@ static void topk_keeps_best_and_breaks_ties_by_docid(void **state)
     arena_free(&a);
 }
 
+/* BM25TP bonus, hand-computed.  x1 "alpha beta zeta" (len 3), x2 with alpha
+ * and beta 7 positions apart (len 8, outside the window of 5), x3 "gamma"
+ * (len 1): N = 3, avgdl = 4; alpha and beta: df 2, idf = ln 1.6 = 0.470004.
+ * x1: d = 1 -> acc = 1 for each word; K = 1.2 (0.25 + 0.75 * 3/4) = 0.975;
+ * per word min(1, 0.470004) * 2.2 * 1 / 1.975 = 0.523549; two words, scale
+ * 0.5 -> 0.523549. */
+static void proximity_bonus_matches_hand_computation(void **state)
+{
+    (void)state;
+    char *d2 = tu_tmpdir();
+    ix_doc docs[] = {tu_doc("x1", "en", "", "alpha beta zeta"),
+                     tu_doc("x2", "en", "", "alpha zeta zeta zeta zeta zeta zeta beta"),
+                     tu_doc("x3", "en", "", "gamma")};
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(d2, docs, 3, NULL, 0, &rs, &err), RC_OK);
+    sr_searcher *s;
+    assert_int_equal(sr_open(d2, &s, &err), RC_OK);
+    sr_options o = sr_options_default();
+    sr_result res;
+    sr_result_init(&res);
+    size_t col;
+    assert_int_equal(sr_search(s, "alpha beta", 10, &o, &res, &col, &err), RC_OK);
+    assert_string_equal(res.hits[0].id, "x1");
+    assert_true(fabs(res.hits[0].proximity - 0.523549) < 1e-5);
+    assert_string_equal(res.hits[1].id, "x2");
+    assert_true(res.hits[1].proximity == 0);
+    double with = res.hits[0].score;
+    o.no_proximity = 1;
+    assert_int_equal(sr_search(s, "alpha beta", 10, &o, &res, &col, &err), RC_OK);
+    assert_true(fabs(with - res.hits[0].score - 0.523549) < 1e-5);
+    assert_true(res.hits[0].proximity == 0);
+    sr_result_free(&res);
+    sr_close(s);
+    tu_rmrf(d2);
+    free(d2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bm25_matches_hand_computation),
         cmocka_unit_test(and_paging_and_ties),
         cmocka_unit_test(topk_keeps_best_and_breaks_ties_by_docid),
+        cmocka_unit_test(proximity_bonus_matches_hand_computation),
     };
     return cmocka_run_group_tests_name("searcher", tests, setup, teardown);
 }

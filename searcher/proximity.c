@@ -1,0 +1,137 @@
+/* proximity.c - a term-proximity bonus on top of BM25 for the best
+ * candidates (BM25TP, Rasolofo & Savoy, ECIR 2003).
+ *
+ * For each pair of occurrences of two different query words at most
+ * SR_PROX_WINDOW positions apart, each word gets 1/d^2; a word's sum acc is
+ * saturated like a tf:
+ *   bonus = SR_PROX_SCALE * sum_t min(1, qweight_t * idf_t) * (k1 + 1) * acc_t / (K + acc_t)
+ * with K = k1 * (1 - b + b * len / avg_len), the document's BM25 length norm.
+ * Only free words take part (not CJK overlay bigrams, phrase members,
+ * excluded or title-only words).  Only the SR_PROX_POOL best documents by
+ * BM25 (or the k asked for, if more) are rescored, so the bonus reorders
+ * the head of the ranking and costs one positions read per word and
+ * candidate.
+ *
+ * Measured with bench/eval_ours.sh (nDCG@10, BM25 alone -> with the bonus):
+ * med 0.7074 -> 0.7146, cran 0.3733 -> 0.3812, xquad/en 0.9705 -> 0.9719,
+ * ru 0.9538 -> 0.9546, zh 0.9662 -> 0.9659, cmrc2018 0.9918 -> 0.9920.
+ * Scale 1.0 helped cran/ru less and hurt zh (0.9654); scale 2.0 hurt med
+ * (0.6929); windows of 3 and 8 were within 0.002 of 5. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/mem.h"
+#include "internal.h"
+
+typedef struct {
+    uint32_t pos;
+    uint32_t word;
+} occ;
+
+static int cmp_occ(const void *a, const void *b)
+{
+    const occ *x = a, *y = b;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int cmp_docid(const void *a, const void *b)
+{
+    const sr_scored *x = a, *y = b;
+    return (x->docid > y->docid) - (x->docid < y->docid);
+}
+
+/* Bonus of one document from its sorted occurrences. */
+static double doc_bonus(const sr_plan *p, sr_leaf *const *words, size_t nw, const occ *o,
+                        size_t no, uint32_t doc_len, double *acc)
+{
+    memset(acc, 0, nw * sizeof *acc);
+    for (size_t a = 0; a < no; a++)
+        for (size_t b = a + 1; b < no && o[b].pos - o[a].pos <= SR_PROX_WINDOW; b++) {
+            uint32_t d = o[b].pos - o[a].pos;
+            if (o[a].word == o[b].word || d == 0)
+                continue;
+            double t = 1.0 / ((double)d * d);
+            acc[o[a].word] += t;
+            acc[o[b].word] += t;
+        }
+    double avg = p->coll.avg_len > 0 ? p->coll.avg_len : 1.0;
+    double K = p->coll.k1 * (1.0 - p->coll.b + p->coll.b * doc_len / avg);
+    double bonus = 0;
+    for (size_t i = 0; i < nw; i++) {
+        if (acc[i] <= 0)
+            continue;
+        double w = words[i]->w.qweight * words[i]->w.idf;
+        bonus += (w < 1.0 ? w : 1.0) * (p->coll.k1 + 1.0) * acc[i] / (K + acc[i]);
+    }
+    return SR_PROX_SCALE * bonus;
+}
+
+rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, err_t *err)
+{
+    size_t nw = 0;
+    for (size_t i = 0; i < p->n_leaves; i++)
+        nw += p->leaves[i]->proximity;
+    for (size_t d = 0; d < n; d++)
+        bonus[d] = 0;
+    if (nw < 2 || n == 0)
+        return RC_OK;
+    sr_leaf **words = arena_alloc(p->arena, nw * sizeof *words);
+    ix_iter **its = arena_alloc(p->arena, nw * sizeof *its);
+    double *acc = arena_alloc(p->arena, nw * sizeof *acc);
+    if (!words || !its || !acc)
+        return err_set(err, RC_NOMEM, "out of memory");
+    nw = 0;
+    for (size_t i = 0; i < p->n_leaves; i++)
+        if (p->leaves[i]->proximity)
+            words[nw++] = p->leaves[i];
+    /* Walk the candidates in docid order so each word's postings are read
+     * forward with skip_to, never twice. */
+    qsort(docs, n, sizeof *docs, cmp_docid);
+    rc_t rc = RC_OK;
+    for (size_t i = 0; i < nw; i++) {
+        its[i] = NULL;
+        if (rc == RC_OK) {
+            rc = ix_iter_open(p->r, words[i]->term, strlen(words[i]->term), &its[i], err);
+            if (rc == RC_NOTFOUND)
+                rc = RC_OK;
+        }
+    }
+    occ *o = NULL;
+    size_t cap = 0;
+    for (size_t d = 0; d < n && rc == RC_OK; d++) {
+        size_t no = 0;
+        for (size_t i = 0; i < nw && rc == RC_OK; i++) {
+            if (!its[i] || (rc = ix_iter_skip_to(its[i], docs[d].docid, err)) != RC_OK ||
+                ix_iter_eof(its[i]) || ix_iter_docid(its[i]) != docs[d].docid)
+                continue;
+            const uint32_t *pos;
+            uint32_t np;
+            if ((rc = ix_iter_positions(its[i], &pos, &np, err)) != RC_OK)
+                break;
+            if (no + np > cap) {
+                size_t c = cap ? cap : 256;
+                while (c < no + np)
+                    c *= 2;
+                occ *q = mem_realloc(o, c * sizeof *q);
+                if (!q) {
+                    rc = err_set(err, RC_NOMEM, "out of memory");
+                    break;
+                }
+                o = q;
+                cap = c;
+            }
+            for (uint32_t j = 0; j < np; j++)
+                o[no++] = (occ){pos[j], (uint32_t)i};
+        }
+        if (rc != RC_OK)
+            break;
+        if (no)
+            qsort(o, no, sizeof *o, cmp_occ);
+        bonus[d] = doc_bonus(p, words, nw, o, no, ix_doc_len(p->r, docs[d].docid), acc);
+        docs[d].score += bonus[d];
+    }
+    mem_free(o);
+    for (size_t i = 0; i < nw; i++)
+        ix_iter_close(its[i]);
+    return rc;
+}
