@@ -4,6 +4,7 @@
  * term against its postings, docs <-> ids <-> text <-> doclens, and the
  * stats record against what is actually there.  Also ix_stat() for --stats. */
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,10 +12,16 @@
 #include "../common/mem.h"
 #include "internal.h"
 
-static rc_t bad(err_t *err, const char *fmt, const char *a, uint32_t b)
+static rc_t bad(err_t *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A broken invariant, reported through the one corruption function. */
+static rc_t bad(err_t *err, const char *fmt, ...)
 {
     char msg[ERR_MSG_MAX];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return RC_CORRUPT_AT(err, msg);
 }
 
@@ -85,11 +92,11 @@ static rc_t finish_term(ix_reader *r, const term_acc *t, err_t *err)
     ix_term_info ti;
     rc_t rc = ix_term_get(r, t->term, t->len, &ti, err);
     if (rc == RC_NOTFOUND)
-        return bad(err, "term \"%s\" has postings but no dictionary entry%.0u", t->term, 0);
+        return bad(err, "term \"%s\" has postings but no dictionary entry", t->term);
     if (rc != RC_OK)
         return rc;
     if (ti.df != t->df || ti.cf != t->cf || ti.n_blocks != t->n_blocks)
-        return bad(err, "term \"%s\": dictionary counts differ from its postings%.0u", t->term, 0);
+        return bad(err, "term \"%s\": dictionary counts differ from its postings", t->term);
     return RC_OK;
 }
 
