@@ -83,6 +83,23 @@ void *arena_alloc(arena_t *a, size_t n)
     return p;
 }
 
+int arena_grow(arena_t *a, void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 1;
+    size_t c = *cap ? *cap * 2 : 8;
+    if (c > SIZE_MAX / size)
+        return 0;
+    void *nv = arena_alloc(a, c * size);
+    if (!nv)
+        return 0;
+    if (n)
+        memcpy(nv, *v, n * size);
+    *v = nv;
+    *cap = c;
+    return 1;
+}
+
 char *arena_strndup(arena_t *a, const char *s, size_t len)
 {
     char *d = arena_alloc(a, len + 1);

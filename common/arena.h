@@ -22,6 +22,10 @@ void arena_free(arena_t *a);
 void arena_reset(arena_t *a);
 /* n bytes aligned for any type, or NULL. */
 void *arena_alloc(arena_t *a, size_t n);
+/* Make the arena array *v (*cap elements of size bytes, n of them used) hold
+ * n + 1: a doubled copy when full (the old one stays until reset).
+ * Returns 1, or 0 on allocation failure (*v and *cap unchanged). */
+int arena_grow(arena_t *a, void **v, size_t *cap, size_t n, size_t size);
 /* A NUL-terminated copy of s[0..len), or NULL. */
 char *arena_strndup(arena_t *a, const char *s, size_t len);
 

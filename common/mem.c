@@ -1,6 +1,7 @@
 /* mem.c - allocation wrapper with optional fault injection (see mem.h). */
 #include "mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,24 @@ char *mem_strndup(const char *s, size_t len)
     memcpy(d, s, len);
     d[len] = '\0';
     return d;
+}
+
+int mem_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 64;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / size)
+            return 0;
+        c *= 2;
+    }
+    void *q = mem_realloc(*p, c * size);
+    if (!q)
+        return 0;
+    *p = q;
+    *cap = c;
+    return 1;
 }
 
 void mem_fail_after(long n)

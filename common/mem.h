@@ -18,6 +18,11 @@ void mem_free(void *p);
 /* A copy of s[0..len) plus a terminating NUL; NULL on allocation failure. */
 char *mem_strndup(const char *s, size_t len);
 
+/* Make *p (an array of *cap elements of size bytes) hold at least need
+ * elements, doubling from 64.  Returns 1, or 0 on allocation failure (then
+ * *p and *cap are unchanged). */
+int mem_grow(void **p, size_t *cap, size_t need, size_t size);
+
 /* Fault injection for tests: after n more successful allocations every
  * allocation fails, until mem_fail_reset().  n < 0 disables injection.
  * Process-wide on purpose: only single-threaded tests use it. */

@@ -534,15 +534,9 @@ static rc_t find_runs(cp_repair *rp, const char *s, size_t len)
             i += k;
             n++;
         }
-        if (rp->n_runs == rp->cap_runs) {
-            size_t cap = rp->cap_runs ? rp->cap_runs * 2 : 64;
-            run_t *r = mem_realloc(rp->runs, cap * sizeof *r);
-            if (!r) {
-                rc = RC_NOMEM;
-                break;
-            }
-            rp->runs = r;
-            rp->cap_runs = cap;
+        if (!mem_grow((void **)&rp->runs, &rp->cap_runs, rp->n_runs + 1, sizeof *rp->runs)) {
+            rc = RC_NOMEM;
+            break;
         }
         if (n + 1 > cap_chars) {
             mem_free(chars);

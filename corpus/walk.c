@@ -20,15 +20,9 @@ struct cp_walk {
 
 static rc_t push(cp_walk *w, char *path)
 {
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 16;
-        char **s = mem_realloc(w->stack, cap * sizeof *s);
-        if (!s) {
-            mem_free(path);
-            return RC_NOMEM;
-        }
-        w->stack = s;
-        w->cap = cap;
+    if (!mem_grow((void **)&w->stack, &w->cap, w->n + 1, sizeof *w->stack)) {
+        mem_free(path);
+        return RC_NOMEM;
     }
     w->stack[w->n++] = path;
     return RC_OK;
@@ -116,14 +110,9 @@ static rc_t expand_dir(cp_walk *w, const char *dir, void (*warn)(void *, const c
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nn = mem_realloc(names, cap * sizeof *nn);
-            if (!nn) {
-                rc = RC_NOMEM;
-                break;
-            }
-            names = nn;
+        if (!mem_grow((void **)&names, &cap, n + 1, sizeof *names)) {
+            rc = RC_NOMEM;
+            break;
         }
         size_t len = strlen(dir) + 1 + strlen(e->d_name);
         char *full = mem_alloc(len + 1);

@@ -216,14 +216,8 @@ static rc_t collect_doc_terms(ix_writer *w, MDB_txn *txn, uint32_t docid, arena_
         const uint32_t *pos;
         uint32_t np;
         docterms_get(w->dt, i, &term, &tl, &pos, &np);
-        if (*n == *cap) {
-            size_t c2 = *cap ? *cap * 2 : 1024;
-            del_pair *p2 = mem_realloc(*pairs, c2 * sizeof *p2);
-            if (!p2)
-                return err_set(err, RC_NOMEM, "out of memory");
-            *pairs = p2;
-            *cap = c2;
-        }
+        if (!mem_grow((void **)pairs, cap, *n + 1, sizeof **pairs))
+            return err_set(err, RC_NOMEM, "out of memory");
         char *t = arena_strndup(a, term, tl);
         if (!t)
             return err_set(err, RC_NOMEM, "out of memory");

@@ -49,21 +49,6 @@ void docterms_close(ix_docterms *dt)
     mem_free(dt);
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap : 256;
-    while (c < need)
-        c *= 2;
-    void *q = mem_realloc(*p, c * size);
-    if (!q)
-        return 0;
-    *p = q;
-    *cap = c;
-    return 1;
-}
-
 static rc_t on_token(void *ctx, const an_token *t)
 {
     ix_docterms *dt = ctx;
@@ -78,12 +63,12 @@ static rc_t on_token(void *ctx, const an_token *t)
     if (!s)
         return RC_NOMEM;
     if (added) {
-        if (!grow((void **)&dt->terms, &dt->cap_terms, dt->n_terms + 1, sizeof *dt->terms))
+        if (!mem_grow((void **)&dt->terms, &dt->cap_terms, dt->n_terms + 1, sizeof *dt->terms))
             return RC_NOMEM;
         dt->terms[dt->n_terms] = (dterm){s->key, s->len, 0, 0};
         s->value = dt->n_terms++;
     }
-    if (!grow((void **)&dt->toks, &dt->cap_toks, dt->n_toks + 1, sizeof *dt->toks))
+    if (!mem_grow((void **)&dt->toks, &dt->cap_toks, dt->n_toks + 1, sizeof *dt->toks))
         return RC_NOMEM;
     dt->toks[dt->n_toks++] = (dtok){(uint32_t)s->value, t->pos};
     dt->terms[s->value].count++;
@@ -111,7 +96,7 @@ rc_t docterms_analyze(ix_docterms *dt, an_analyzer *an, const char *lang, const 
     if (rc != RC_OK)
         return rc;
     /* Group positions by term, keeping their order (a counting sort). */
-    if (!grow((void **)&dt->sorted, &dt->cap_sorted, dt->n_toks + 1, sizeof *dt->sorted))
+    if (!mem_grow((void **)&dt->sorted, &dt->cap_sorted, dt->n_toks + 1, sizeof *dt->sorted))
         return err_set(err, RC_NOMEM, "out of memory analyzing a document");
     uint32_t off = 0;
     for (size_t i = 0; i < dt->n_terms; i++) {

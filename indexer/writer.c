@@ -259,21 +259,6 @@ static uint64_t doc_hash(const ix_doc *d)
     return h;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 1;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c *= 2;
-    void *q = mem_realloc(*p, c * size);
-    if (!q)
-        return 0;
-    *p = q;
-    *cap = c;
-    return 1;
-}
-
 /* The indexed docid and content hash of id, if any. */
 static rc_t lookup_indexed(ix_writer *w, const char *id, size_t len, uint32_t *docid,
                            uint64_t *hash, err_t *err)
@@ -309,7 +294,7 @@ static rc_t lookup_indexed(ix_writer *w, const char *id, size_t len, uint32_t *d
 
 static rc_t queue_delete(ix_writer *w, uint32_t docid, err_t *err)
 {
-    if (!grow((void **)&w->deletes, &w->cap_deletes, w->n_deletes + 1, sizeof *w->deletes))
+    if (!mem_grow((void **)&w->deletes, &w->cap_deletes, w->n_deletes + 1, sizeof *w->deletes))
         return err_set(err, RC_NOMEM, "out of memory");
     w->deletes[w->n_deletes++] = docid;
     return RC_OK;
@@ -330,7 +315,7 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, err_t *err)
         if (!s)
             return err_set(err, RC_NOMEM, "out of memory buffering postings");
         if (added) {
-            if (!grow((void **)&w->bterms, &w->cap_bterms, w->n_bterms + 1, sizeof *w->bterms))
+            if (!mem_grow((void **)&w->bterms, &w->cap_bterms, w->n_bterms + 1, sizeof *w->bterms))
                 return err_set(err, RC_NOMEM, "out of memory buffering postings");
             bterm *b = &w->bterms[w->n_bterms];
             memset(b, 0, sizeof *b);
@@ -371,7 +356,7 @@ static rc_t buffer_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_sl
                                &title_end, err);
     if (rc != RC_OK)
         return rc;
-    if (!grow((void **)&w->bdocs, &w->cap_bdocs, w->n_bdocs + 1, sizeof *w->bdocs))
+    if (!mem_grow((void **)&w->bdocs, &w->cap_bdocs, w->n_bdocs + 1, sizeof *w->bdocs))
         return err_set(err, RC_NOMEM, "out of memory");
     if ((rc = add_postings(w, docid, err)) != RC_OK)
         return rc;

@@ -22,7 +22,8 @@ typedef struct {
     size_t n;
     uint32_t *ptr;         /* per kid, a cursor into its positions */
     uint32_t *starts;      /* where the phrase starts in the current document */
-    uint32_t n_starts, cap;
+    uint32_t n_starts;
+    size_t cap;
     arena_t *arena;
 } phrase_it;
 
@@ -30,16 +31,8 @@ static int push_start(phrase_it *ph, uint32_t s)
 {
     if (ph->n_starts && ph->starts[ph->n_starts - 1] == s)
         return 1; /* a word and an overlay bigram can share a position */
-    if (ph->n_starts == ph->cap) {
-        uint32_t cap = ph->cap ? ph->cap * 2 : 16;
-        uint32_t *v = arena_alloc(ph->arena, cap * sizeof *v);
-        if (!v)
-            return 0;
-        if (ph->n_starts)
-            memcpy(v, ph->starts, ph->n_starts * sizeof *v);
-        ph->starts = v;
-        ph->cap = cap;
-    }
+    if (!arena_grow(ph->arena, (void **)&ph->starts, &ph->cap, ph->n_starts, sizeof *ph->starts))
+        return 0;
     ph->starts[ph->n_starts++] = s;
     return 1;
 }

@@ -76,16 +76,8 @@ static const sr_it_ops leaf_ops = {leaf_next,  leaf_skip_to,   leaf_score,
 
 rc_t sr_explain_add(sr_explainer *x, const sr_leaf *l, uint32_t tf, double weight, err_t *err)
 {
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 8;
-        sr_explain_term *v = arena_alloc(x->arena, cap * sizeof *v);
-        if (!v)
-            return err_set(err, RC_NOMEM, "out of memory explaining a score");
-        if (x->n)
-            memcpy(v, x->v, x->n * sizeof *v);
-        x->v = v;
-        x->cap = cap;
-    }
+    if (!arena_grow(x->arena, (void **)&x->v, &x->cap, x->n, sizeof *x->v))
+        return err_set(err, RC_NOMEM, "out of memory explaining a score");
     x->v[x->n++] = (sr_explain_term){.term = l->term, .tf = tf, .df = l->df, .idf = l->w.idf,
                                      .weight = weight, .qweight = l->w.qweight, .k1 = l->w.k1,
                                      .b = l->w.b, .avg_len = l->w.avg_len, .via = x->via};

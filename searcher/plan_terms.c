@@ -23,22 +23,6 @@ static rc_t oom(err_t *err)
     return err_set(err, RC_NOMEM, "out of memory planning the query");
 }
 
-/* Grow an arena array *v of *cap elements of size sz to hold n + 1. */
-static int grow(arena_t *a, void **v, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 1;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *nv = arena_alloc(a, c * sz);
-    if (!nv)
-        return 0;
-    if (n)
-        memcpy(nv, *v, n * sz);
-    *v = nv;
-    *cap = c;
-    return 1;
-}
-
 /* Query text through the documents' analyzer (no language: each token's
  * script picks stemmer and stopwords). */
 static rc_t analyze(sr_plan *p, const char *text, size_t len, uint32_t *pos, an_emit_fn fn,
@@ -76,12 +60,12 @@ static rc_t term_leaf(sr_plan *p, const char *term, size_t len, uint32_t qtf, do
         return oom(err);
     }
     if (sr_leaf_new(p->arena, p->r, ix, p->scorer, &w, copy, out) != RC_OK ||
-        !grow(p->arena, (void **)&p->leaves, &p->cap_leaves, p->n_leaves, sizeof *p->leaves))
+        !arena_grow(p->arena, (void **)&p->leaves, &p->cap_leaves, p->n_leaves, sizeof *p->leaves))
         return oom(err);
     *leaf = (sr_leaf *)*out;
     p->leaves[p->n_leaves++] = *leaf;
     if (!c.negated) {
-        if (!grow(p->arena, (void **)&p->hl, &p->cap_hl, p->n_hl, sizeof *p->hl))
+        if (!arena_grow(p->arena, (void **)&p->hl, &p->cap_hl, p->n_hl, sizeof *p->hl))
             return oom(err);
         p->hl[p->n_hl++] = copy;
     }
@@ -114,7 +98,7 @@ static rc_t collect(void *ctx, const an_token *t)
         return RC_NOMEM;
     if (added) {
         char *copy = arena_strndup(tl->arena, t->stem, t->stem_len);
-        if (!copy || !grow(tl->arena, (void **)&tl->list, &tl->cap, tl->n, sizeof *tl->list))
+        if (!copy || !arena_grow(tl->arena, (void **)&tl->list, &tl->cap, tl->n, sizeof *tl->list))
             return RC_NOMEM;
         tl->list[tl->n] = (struct qterm){copy, (uint32_t)t->stem_len, 0,
                                          (t->flags & AN_TOK_OVERLAY) != 0};
@@ -202,7 +186,7 @@ static rc_t collect_seq(void *ctx, const an_token *t)
         s->last = t->pos;
     if ((t->flags & (AN_TOK_STOP | AN_TOK_OVERLAY)) || !t->stem_len || t->stem_len > IX_TERM_MAX)
         return RC_OK;
-    if (!grow(s->arena, (void **)&s->v, &s->cap, s->n, sizeof *s->v))
+    if (!arena_grow(s->arena, (void **)&s->v, &s->cap, s->n, sizeof *s->v))
         return RC_NOMEM;
     const char *copy = arena_strndup(s->arena, t->stem, t->stem_len);
     if (!copy)
@@ -259,7 +243,7 @@ static int collect_exp(void *ctx, const char *term, size_t len, const ix_term_in
 {
     expansion *e = ctx;
     char *copy = arena_strndup(e->arena, term, len);
-    if (!copy || !grow(e->arena, (void **)&e->v, &e->cap, e->n, sizeof *e->v)) {
+    if (!copy || !arena_grow(e->arena, (void **)&e->v, &e->cap, e->n, sizeof *e->v)) {
         e->nomem = 1;
         return 1;
     }

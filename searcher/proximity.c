@@ -108,17 +108,9 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
             uint32_t np;
             if ((rc = ix_iter_positions(its[i], &pos, &np, err)) != RC_OK)
                 break;
-            if (no + np > cap) {
-                size_t c = cap ? cap : 256;
-                while (c < no + np)
-                    c *= 2;
-                occ *q = mem_realloc(o, c * sizeof *q);
-                if (!q) {
-                    rc = err_set(err, RC_NOMEM, "out of memory");
-                    break;
-                }
-                o = q;
-                cap = c;
+            if (!mem_grow((void **)&o, &cap, no + np, sizeof *o)) {
+                rc = err_set(err, RC_NOMEM, "out of memory");
+                break;
             }
             for (uint32_t j = 0; j < np; j++)
                 o[no++] = (occ){pos[j], (uint32_t)i};

@@ -96,16 +96,8 @@ static sr_qnode *node(parser *p, sr_qkind kind, size_t at)
 
 static int push(parser *p, kidvec *v, sr_qnode *n)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 4;
-        sr_qnode **nv = arena_alloc(p->a, cap * sizeof *nv);
-        if (!nv)
-            return 0;
-        if (v->n)
-            memcpy(nv, v->v, v->n * sizeof *nv);
-        v->v = nv;
-        v->cap = cap;
-    }
+    if (!arena_grow(p->a, (void **)&v->v, &v->cap, v->n, sizeof *v->v))
+        return 0;
     v->v[v->n++] = n;
     return 1;
 }

@@ -51,33 +51,20 @@ typedef struct {
     int nomem;
 } scan;
 
-static int grow(void **v, size_t *cap, size_t n, size_t sz)
-{
-    if (n < *cap)
-        return 1;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *nv = mem_realloc(*v, c * sz);
-    if (!nv)
-        return 0;
-    *v = nv;
-    *cap = c;
-    return 1;
-}
-
 static rc_t on_token(void *ctx, const an_token *t)
 {
     scan *s = ctx;
     const strmap_slot *slot = t->stem_len ? strmap_get(s->terms, t->stem, t->stem_len) : NULL;
     int32_t term = slot && !(t->flags & AN_TOK_STOP) ? (int32_t)slot->value : -1;
     if (!(t->flags & AN_TOK_OVERLAY)) {
-        if (!grow((void **)&s->w, &s->cap_w, s->n_w, sizeof *s->w))
+        if (!mem_grow((void **)&s->w, &s->cap_w, s->n_w + 1, sizeof *s->w))
             return RC_NOMEM;
         s->w[s->n_w++] = (sword){t->start, t->end, 0, 0, term};
     }
     if (term >= 0) {
         size_t cap = s->cap_m;
-        if (!grow((void **)&s->m, &s->cap_m, s->n_m, sizeof *s->m) ||
-            !grow((void **)&s->over, &cap, s->n_m, sizeof *s->over))
+        if (!mem_grow((void **)&s->m, &s->cap_m, s->n_m + 1, sizeof *s->m) ||
+            !mem_grow((void **)&s->over, &cap, s->n_m + 1, sizeof *s->over))
             return RC_NOMEM;
         s->m[s->n_m] = (sr_span){t->start, t->end - t->start};
         s->over[s->n_m++] = (t->flags & AN_TOK_OVERLAY) ? term : -1;
