@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/buf.h"
 #include "../common/rc.h"
 
 /* Terms longer than this (bytes, after folding) are dropped: LMDB keys are at
@@ -124,5 +125,50 @@ an_script an_term_script(const char *term, size_t len);
 /* Counts of letters per script in text (for language guessing); counts has
  * AN_SCRIPT__COUNT slots and is added to. */
 void an_count_scripts(const char *text, size_t len, size_t *counts);
+
+/* ---- Data files and the cross-lingual glossary (datapath.c, glossary.c) ----
+ *
+ * Run-time data (analyzers/data/ in the source tree) is found by
+ * an_data_path(): $HEALTHAI_SEARCH_DATADIR when set (and then only there),
+ * else <dir of the program>/../share/healthai-search/ (installed), else
+ * <dir of the program>/../analyzers/data/ (bin/ of the source tree).
+ * RC_OK with the path in out[0..cap), or RC_NOTFOUND with a message naming
+ * where it looked. */
+rc_t an_data_path(const char *name, char *out, size_t cap, err_t *err);
+
+/* The glossary: concepts, each with names in English, Russian and Chinese
+ * (glossary.tsv: one concept a line, ENGLISH<TAB>RUSSIAN<TAB>CHINESE, "|"
+ * between variants, "#" comments).  Every name is analyzed with the
+ * analyzer given to an_glossary_load() into its key: the stems of its
+ * indexed words (no stopwords, no CJK overlays) joined by single spaces.
+ *
+ *   an_glossary *g;  an_glossary_load(an, path, &g, &err);
+ *   long c = an_glossary_find(g, key, key_len);     // -1: no concept
+ *   n = an_glossary_variants(g, c, &v);              // v[0..n), lent by g
+ *   an_glossary_free(g);
+ *
+ * The glossary does not keep the analyzer. */
+typedef struct an_glossary an_glossary;
+
+typedef struct {
+    const char *text;   /* the name as written in the file, NUL-terminated */
+    size_t len;
+    int lang;           /* 0 en, 1 ru, 2 zh (the column) */
+    int has_terms;      /* 0 when it analyzes to stopwords only */
+} an_gloss_variant;
+
+/* RC_OK (*out owns the glossary), RC_IO (cannot read path), RC_BADINPUT
+ * (not UTF-8, more than three columns: "path:line: ..."), RC_NOMEM. */
+rc_t an_glossary_load(an_analyzer *an, const char *path, an_glossary **out, err_t *err);
+void an_glossary_free(an_glossary *g);   /* NULL is a no-op */
+size_t an_glossary_size(const an_glossary *g);        /* concepts */
+size_t an_glossary_max_words(const an_glossary *g);   /* longest key, in stems */
+/* The concept one of whose names has this key (the first such concept in
+ * the file), or -1. */
+long an_glossary_find(const an_glossary *g, const char *key, size_t len);
+size_t an_glossary_variants(const an_glossary *g, size_t concept, const an_gloss_variant **out);
+
+/* The key of text[0..len) (see above) into out (reset first). */
+rc_t an_gloss_key(an_analyzer *an, const char *text, size_t len, buf_t *out, err_t *err);
 
 #endif

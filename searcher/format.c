@@ -132,6 +132,36 @@ static void format_json(buf_t *b, const sr_hit *h, const char *qid, rc_t *prc)
 #define SGR_RESET "\033[0m"
 
 /* s with its marks in colour; `base` is the attribute to return to. */
+/* One CSV record (RFC 4180 quoting): qid when given, rank, score, id,
+ * date, lang, title. */
+static void csv_field(buf_t *b, const char *v, rc_t *prc)
+{
+    buf_append_byte(b, '"', prc);
+    for (; *v; v++) {
+        if (*v == '"')
+            buf_append_byte(b, '"', prc);
+        buf_append_byte(b, (unsigned char)*v, prc);
+    }
+    buf_append_byte(b, '"', prc);
+}
+
+static void format_csv(buf_t *b, const sr_hit *h, const char *qid, rc_t *prc)
+{
+    if (qid) {
+        csv_field(b, qid, prc);
+        buf_append_byte(b, ',', prc);
+    }
+    appendf(b, prc, "%zu,%.6f,", h->rank, h->score);
+    csv_field(b, h->id, prc);
+    buf_append_byte(b, ',', prc);
+    csv_field(b, h->date, prc);
+    buf_append_byte(b, ',', prc);
+    csv_field(b, h->lang, prc);
+    buf_append_byte(b, ',', prc);
+    csv_field(b, h->title, prc);
+    buf_append_byte(b, '\n', prc);
+}
+
 static void marked(buf_t *b, const char *s, const sr_span *m, size_t n, const char *base,
                    rc_t *prc)
 {
@@ -197,6 +227,7 @@ void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, co
                 h->score, tag ? tag : "ours");
         break;
     case SR_FMT_JSON: format_json(b, h, qid, prc); break;
+    case SR_FMT_CSV: format_csv(b, h, qid, prc); break;
     case SR_FMT_TEXT:
     default: format_text(b, h, flags, prc); break;
     }
@@ -210,5 +241,112 @@ int sr_format_parse(const char *name)
         return SR_FMT_JSON;
     if (!strcmp(name, "trec"))
         return SR_FMT_TREC;
+    if (!strcmp(name, "csv"))
+        return SR_FMT_CSV;
     return -1;
+}
+
+/* ---- histogram, suggestions, expansion ----------------------------------- */
+
+static void bar(buf_t *b, uint64_t count, uint64_t max, unsigned flags, rc_t *prc)
+{
+    enum { WIDTH = 40 };
+    size_t n = max ? (size_t)((count * WIDTH + max - 1) / max) : 0;
+    for (size_t i = 0; i < n; i++)
+        buf_append_str(b, flags & SR_FMT_BLOCKS ? "\u2588" : "#", prc);
+    for (size_t i = n; i < WIDTH; i++)
+        buf_append_byte(b, ' ', prc);
+}
+
+void sr_format_histogram(buf_t *b, sr_format fmt, const sr_result *res, const char *unit,
+                         const char *qid, unsigned flags, rc_t *prc)
+{
+    if (fmt == SR_FMT_JSON) {
+        buf_append_byte(b, '{', prc);
+        if (qid) {
+            buf_append_str(b, "\"qid\":", prc);
+            sr_json_string(b, qid, strlen(qid), prc);
+            buf_append_byte(b, ',', prc);
+        }
+        appendf(b, prc, "\"histogram\":\"%s\",\"buckets\":[", unit);
+        for (size_t i = 0; i < res->n_buckets; i++)
+            appendf(b, prc, "%s{\"period\":\"%s\",\"count\":%llu}", i ? "," : "",
+                    res->buckets[i].period, (unsigned long long)res->buckets[i].count);
+        appendf(b, prc, "],\"unknown\":%llu,\"total\":%llu}\n",
+                (unsigned long long)res->unknown, (unsigned long long)res->total);
+        return;
+    }
+    if (fmt == SR_FMT_CSV) {
+        const char *sep = qid ? "," : "";
+        if (!qid)
+            buf_append_str(b, "period,count\n", prc);
+        for (size_t i = 0; i < res->n_buckets; i++)
+            appendf(b, prc, "%s%s%s,%llu\n", qid ? qid : "", sep, res->buckets[i].period,
+                    (unsigned long long)res->buckets[i].count);
+        if (res->unknown)
+            appendf(b, prc, "%s%sunknown,%llu\n", qid ? qid : "", sep,
+                    (unsigned long long)res->unknown);
+        return;
+    }
+    uint64_t max = res->unknown;
+    for (size_t i = 0; i < res->n_buckets; i++)
+        if (res->buckets[i].count > max)
+            max = res->buckets[i].count;
+    if (qid)
+        appendf(b, prc, "query %s\n", qid);
+    for (size_t i = 0; i < res->n_buckets; i++) {
+        appendf(b, prc, "%-9s ", res->buckets[i].period);
+        bar(b, res->buckets[i].count, max, flags, prc);
+        appendf(b, prc, " %llu\n", (unsigned long long)res->buckets[i].count);
+    }
+    if (res->unknown) {
+        appendf(b, prc, "%-9s ", "unknown");
+        bar(b, res->unknown, max, flags, prc);
+        appendf(b, prc, " %llu\n", (unsigned long long)res->unknown);
+    }
+}
+
+void sr_format_summary_extras(buf_t *b, const sr_result *res, rc_t *prc)
+{
+    if (res->n_suggestions) {
+        buf_append_str(b, ",\"suggestions\":{", prc);
+        for (size_t i = 0; i < res->n_suggestions; i++) {
+            const sr_suggestion *s = &res->suggestions[i];
+            if (i)
+                buf_append_byte(b, ',', prc);
+            sr_json_string(b, s->term, strlen(s->term), prc);
+            buf_append_str(b, ":[", prc);
+            for (size_t j = 0; j < s->n_alt; j++) {
+                if (j)
+                    buf_append_byte(b, ',', prc);
+                sr_json_string(b, s->alt[j], strlen(s->alt[j]), prc);
+            }
+            buf_append_byte(b, ']', prc);
+        }
+        buf_append_byte(b, '}', prc);
+    }
+    if (res->expansion) {
+        buf_append_str(b, ",\"expansion\":[", prc);
+        const char *e = res->expansion;
+        for (int first = 1; *e; first = 0) {
+            const char *nl = strchr(e, '\n');
+            size_t n = nl ? (size_t)(nl - e) : strlen(e);
+            if (!first)
+                buf_append_byte(b, ',', prc);
+            sr_json_string(b, e, n, prc);
+            e += n + (nl != NULL);
+        }
+        buf_append_byte(b, ']', prc);
+    }
+}
+
+void sr_format_suggestions(buf_t *b, const sr_result *res, rc_t *prc)
+{
+    for (size_t i = 0; i < res->n_suggestions; i++) {
+        const sr_suggestion *s = &res->suggestions[i];
+        appendf(b, prc, "'%s' is not in the index; did you mean: ", s->term);
+        for (size_t j = 0; j < s->n_alt; j++)
+            appendf(b, prc, "%s%s", j ? ", " : "", s->alt[j]);
+        buf_append_str(b, "?\n", prc);
+    }
 }

@@ -65,6 +65,7 @@ typedef enum {
     SR_Q_LANG,       /* filter: text = comma-separated language codes */
     SR_Q_SOURCE,     /* filter: text = substring of the source, ASCII case-insensitive */
     SR_Q_DATE,       /* filter: date_lo <= date <= date_hi ("" = open end) */
+    SR_Q_XL,         /* one kid, its words expanded with the glossary (xl:) */
 } sr_qkind;
 
 typedef enum {
@@ -190,6 +191,10 @@ rc_t sr_leaf_new(arena_t *a, ix_reader *r, ix_iter *ix, const sr_scorer *sc,
 rc_t sr_or_new(arena_t *a, sr_it **kids, size_t n, sr_it **out);
 /* AND: documents matching every child; score = sum. */
 rc_t sr_and_new(arena_t *a, sr_it **kids, size_t n, sr_it **out);
+/* SYN: documents matching any kid; score = the best matching kid's (one
+ * clause for the names of one concept, see iters.c).  kids[0..n_orig) are
+ * the query's own words, the rest translations ("xl" in --explain). */
+rc_t sr_syn_new(arena_t *a, sr_it **kids, size_t n, size_t n_orig, sr_it **out);
 /* An iterator that matches nothing. */
 rc_t sr_empty_new(arena_t *a, sr_it **out);
 int sr_it_is_empty(const sr_it *it);
@@ -295,12 +300,18 @@ typedef struct {
     const char *note;      /* non-fatal remark for sr_result.note, or NULL */
     size_t col;            /* column of the node being planned (for errors) */
     size_t *err_col;
+    const an_glossary *gl; /* cross-lingual glossary (NULL: none loaded) */
+    char *expansion;       /* sr_result.expansion, built while planning */
+    const char **missing;  /* query terms the index lacks (for suggestions) */
+    size_t n_missing, cap_missing;
+    int no_missing;        /* planning translations: their absence is no typo */
 } sr_plan;
 
 /* Where a node is planned. */
 typedef struct {
     int in_title;     /* under title: */
     int negated;      /* under an exclusion: no highlighting */
+    int xl;           /* under xl: or --cross-lingual: expand with the glossary */
 } sr_pctx;
 
 /* *out = NULL when the query has no terms at all (only stopwords). */
@@ -324,6 +335,27 @@ rc_t sr_plan_phrase(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, uint3
 /* word*: the dictionary terms that start with the folded word, at most
  * opt->max_expansions of them (the most frequent), joined with OR. */
 rc_t sr_plan_prefix(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err_t *err);
+/* End of interface */
+
+/* One leaf for an analyzed (index) term, query frequency 1; *out = NULL
+ * when the index lacks it. */
+rc_t sr_plan_leaf(sr_plan *p, const char *term, size_t len, sr_pctx c, sr_it **out,
+                  sr_leaf **leaf, err_t *err);
+/* plan_xl.c: cross-lingual expansion.  The clause for glossary concept
+ * `concept` matched by query terms with key `key`: SYN of orig (the query's
+ * own iterator, or NULL) and a phrase for every other name of the concept
+ * the index has.  *out = NULL when nothing is left.  The expansion is added
+ * to p->expansion. */
+rc_t sr_xl_clause(sr_plan *p, long concept, const char *key, sr_it *orig, sr_pctx c,
+                  sr_it **out, err_t *err);
+/* A phrase (or a marked word) under xl:: the phrase, or the SYN of it and
+ * its concept's other names when the whole phrase is a glossary name. */
+rc_t sr_plan_phrase_xl(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err_t *err);
+/* --like: the n most characteristic terms of document docid (BM25 weight of
+ * the term in it; terms of that document alone left out), joined with OR. */
+rc_t sr_plan_like(sr_plan *p, uint32_t docid, size_t n, sr_it **out, err_t *err);
+/* Forget a missing term (it was expanded, not misspelt). */
+void sr_plan_forget_missing(sr_plan *p, const char *term);
 /* End of interface */
 
 /* ---- Interface to code in snippet.c ------------------------------------ */
@@ -364,6 +396,32 @@ enum { SR_PROX_WINDOW = 5, SR_PROX_POOL = 100 };
 /* Add the proximity bonus of each of docs[0..n) to its score (docs are
  * reordered by docid); bonus[i] receives docs[i]'s share. */
 rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, err_t *err);
+/* End of interface */
+
+/* ---- Interface to code in histogram.c (--histogram) --------------------- */
+enum { SR_HIST_MAX_BUCKETS = 5000 };
+/* The period of a stored date ("YYYY", "YYYY-MM", "YYYY-MM-DD..."): an
+ * ordinal that grows by one per period (year, year*12+month, or weeks since
+ * the Monday 1970-01-05).  0 when the date cannot be read (or, for weeks,
+ * has no day). */
+int sr_hist_ordinal(int unit, const char *date, size_t len, long *out);
+/* "2025", "2025-06", "2025-W23" (ISO week-numbering year). */
+void sr_hist_label(int unit, long ord, char out[16]);
+/* Sort ords[0..n) and count them per period into *out (arena), with the
+ * empty periods between the first and the last. */
+rc_t sr_hist_build(arena_t *a, int unit, long *ords, size_t n, sr_bucket **out, size_t *n_out);
+/* End of interface */
+
+/* ---- Interface to code in suggest.c ("did you mean") --------------------- */
+/* Damerau-Levenshtein (optimal string alignment) distance of two code point
+ * strings (each at most AN_TERM_MAX long), or bound + 1 when it is larger. */
+unsigned sr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                          unsigned bound);
+/* Fill *out with the dictionary terms nearest to term (NUL-terminated, an
+ * analyzed term; out->term = term); strings in a.  *visited (may be NULL)
+ * is increased by the dictionary entries read.  RC_OK, RC_CORRUPT, RC_NOMEM. */
+rc_t sr_suggest(ix_reader *r, const char *term, arena_t *a, sr_suggestion *out,
+                size_t *visited, err_t *err);
 /* End of interface */
 
 #endif

@@ -118,6 +118,7 @@ typedef struct {
     sr_it base;
     sr_it **kids;
     size_t n;
+    size_t base_kids;   /* SYN: kids before this one are the original words */
 } sr_multi;
 
 static void multi_close(sr_it *it)
@@ -242,6 +243,7 @@ static rc_t multi_new(arena_t *a, const sr_it_ops *ops, sr_it **kids, size_t n, 
     m->base.docid = 0;
     m->kids = copy;
     m->n = n;
+    m->base_kids = n;
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += kids[i]->max_score;
@@ -266,6 +268,66 @@ rc_t sr_and_new(arena_t *a, sr_it **kids, size_t n, sr_it **out)
         return RC_OK;
     }
     return multi_new(a, &and_ops, kids, n, out);
+}
+
+
+/* ---- SYN: alternatives of one concept ------------------------------------ */
+/* A cross-lingual concept is one clause however many names it has: the
+ * score is the best-scoring alternative that matches (Xapian's OP_MAX; its
+ * OP_SYNONYM would need one tf over phrases of different lengths), so a
+ * concept with five translations does not weigh five times, and a document
+ * in the query's own language scores exactly as without the expansion. */
+static double syn_score(sr_it *it)
+{
+    sr_multi *m = (sr_multi *)it;
+    double best = 0;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->kids[i]->docid == it->docid) {
+            double s = m->kids[i]->ops->score(m->kids[i]);
+            if (s > best)
+                best = s;
+        }
+    return best;
+}
+
+/* Only the winning alternative's parts; the translations say "xl". */
+static rc_t syn_explain(sr_it *it, sr_explainer *x, err_t *err)
+{
+    sr_multi *m = (sr_multi *)it;
+    size_t win = m->n;
+    double best = -1;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->kids[i]->docid == it->docid) {
+            double s = m->kids[i]->ops->score(m->kids[i]);
+            if (s > best)
+                best = s, win = i;
+        }
+    if (win == m->n)
+        return RC_OK;
+    const char *via = x->via;
+    if (win >= m->base_kids)
+        x->via = "xl";
+    rc_t rc = sr_it_explain(m->kids[win], x, err);
+    x->via = via;
+    return rc;
+}
+
+static const sr_it_ops syn_ops = {or_next, or_skip_to, syn_score, multi_close, NULL,
+                                  syn_explain};
+
+rc_t sr_syn_new(arena_t *a, sr_it **kids, size_t n, size_t n_orig, sr_it **out)
+{
+    rc_t rc = multi_new(a, &syn_ops, kids, n, out);
+    if (rc != RC_OK)
+        return rc;
+    sr_multi *m = (sr_multi *)*out;
+    m->base_kids = n_orig;
+    double best = 0;
+    for (size_t i = 0; i < n; i++)
+        if (kids[i]->max_score > best)
+            best = kids[i]->max_score;
+    m->base.max_score = best;
+    return RC_OK;
 }
 
 /* ---- wrappers ------------------------------------------------------------ */

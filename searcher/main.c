@@ -68,8 +68,9 @@ static const char usage_text[] =
 
 typedef struct {
     const char *db, *queries, *tag;
-    int count, strict, no_snippets;
+    int count, strict, no_snippets, no_suggest;
     int color;              /* -1 auto, 0 never, 1 always */
+    const char *hist_unit;  /* --histogram */
     unsigned fmt_flags;
     sr_format fmt;
     sr_options so;
@@ -119,6 +120,8 @@ static int parse_args(int argc, char **argv, options *o)
         {"colour", optional_argument, 0, 'C'},  {"max-expansions", required_argument, 0, 'X'},
         {"plain", no_argument, 0, 'P'},         {"strict", no_argument, 0, 'S'},
         {"no-snippets", no_argument, 0, 'N'},   {"no-proximity", no_argument, 0, 0x101},
+        {"cross-lingual", no_argument, 0, 0x102}, {"histogram", required_argument, 0, 0x103},
+        {"like", required_argument, 0, 0x104},  {"no-suggest", no_argument, 0, 0x105},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->so = sr_options_default();
@@ -154,6 +157,19 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 'E': o->so.explain = 1; break;
         case 0x101: o->so.no_proximity = 1; break;
+        case 0x102: o->so.cross_lingual = 1; break;
+        case 0x103:
+            if ((f = sr_hist_parse(optarg)) < 0)
+                return usage_error("--histogram: '%s' is not year, month or week", optarg);
+            o->so.histogram = f;
+            o->hist_unit = optarg;
+            break;
+        case 0x104:
+            if (!*optarg)
+                return usage_error("%s", "--like needs a document id");
+            o->so.like_id = optarg;
+            break;
+        case 0x105: o->no_suggest = 1; break;
         case 'c': o->count = 1; break;
         case 't': o->tag = optarg; break;
         case 'C':
@@ -186,8 +202,15 @@ static int parse_args(int argc, char **argv, options *o)
     /* Batch runs (evaluation sets of natural-language questions) must not
      * lose a query to a stray quote: they fall back to plain words. */
     o->so.lenient = o->queries && !o->strict;
-    o->so.want_snippets = o->fmt != SR_FMT_TREC && !o->count && !o->no_snippets;
+    if (o->so.histogram && o->fmt == SR_FMT_TREC)
+        return usage_error("%s", "--histogram prints text, json or csv, not trec");
+    o->so.want_snippets = o->fmt != SR_FMT_TREC && o->fmt != SR_FMT_CSV && !o->count &&
+                          !o->no_snippets && !o->so.histogram;
+    /* Batch evaluation (TREC runs) never reads suggestions: skip their cost. */
+    o->so.suggest = !o->no_suggest && o->fmt != SR_FMT_TREC && !o->count;
     o->fmt_flags = o->fmt == SR_FMT_TEXT && use_color(o->color) ? SR_FMT_COLOR : 0;
+    if (o->so.histogram && isatty(STDOUT_FILENO))
+        o->fmt_flags |= SR_FMT_BLOCKS;
     return -1;
 }
 
@@ -237,6 +260,13 @@ static int run_query(sr_searcher *s, const options *o, const char *qid, const ch
         report_query_error(qid, buf_cstr(&clean), clean.len, res->note_col, res->note);
     buf_free(&clean);
     buf_reset(out);
+    if (res->n_suggestions && o->fmt != SR_FMT_JSON) {
+        sr_format_suggestions(out, res, &rc);
+        for (const char *l = buf_cstr(out), *nl; rc == RC_OK && (nl = strchr(l, '\n')); l = nl + 1)
+            fprintf(stderr, "searcher: %s%s%s%.*s\n", qid ? "query " : "", qid ? qid : "",
+                    qid ? ": " : "", (int)(nl - l), l);
+        buf_reset(out);
+    }
     if (o->count) {
         char line[64];
         int n = qid && o->fmt != SR_FMT_TEXT
@@ -245,13 +275,30 @@ static int run_query(sr_searcher *s, const options *o, const char *qid, const ch
         printf("%llu\n", (unsigned long long)res->total);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < res->n_hits && rc == RC_OK; i++)
-        sr_format_hit(out, o->fmt, &res->hits[i], qid, o->tag, o->fmt_flags, &rc);
+    if (o->so.explain && res->expansion && o->fmt == SR_FMT_TEXT) {
+        /* One line per concept (or the --like terms), before the hits. */
+        for (const char *e = res->expansion; *e;) {
+            const char *nl = strchr(e, '\n');
+            size_t n = nl ? (size_t)(nl - e) : strlen(e);
+            buf_append_str(out, "expanded: ", &rc);
+            buf_append(out, e, n, &rc);
+            buf_append_byte(out, '\n', &rc);
+            e += n + (nl != NULL);
+        }
+    }
+    if (o->so.histogram) {
+        sr_format_histogram(out, o->fmt, res, o->hist_unit, qid, o->fmt_flags, &rc);
+    } else {
+        for (size_t i = 0; i < res->n_hits && rc == RC_OK; i++)
+            sr_format_hit(out, o->fmt, &res->hits[i], qid, o->tag, o->fmt_flags, &rc);
+    }
     if (o->fmt == SR_FMT_JSON && rc == RC_OK) {
         char tail[160];
-        snprintf(tail, sizeof tail, "{\"summary\":true,\"total\":%llu,\"returned\":%zu,\"seconds\":%.6f}\n",
+        snprintf(tail, sizeof tail, "{\"summary\":true,\"total\":%llu,\"returned\":%zu,\"seconds\":%.6f",
                  (unsigned long long)res->total, res->n_hits, res->seconds);
         buf_append_str(out, tail, &rc);
+        sr_format_summary_extras(out, res, &rc);
+        buf_append_str(out, "}\n", &rc);
     } else if (o->fmt == SR_FMT_TEXT && rc == RC_OK) {
         char tail[160];
         snprintf(tail, sizeof tail, "%llu matching document%s, %.1f ms\n",
@@ -320,6 +367,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "searcher: %s\n", err.msg);
         return EXIT_INDEX;
     }
+    /* Say it once, before any query, when the glossary cannot be had. */
+    if (o.so.cross_lingual && sr_load_glossary(s, NULL, &err) != RC_OK) {
+        fprintf(stderr, "searcher: --cross-lingual needs the glossary: %s\n", err.msg);
+        sr_close(s);
+        return EXIT_QUERY;
+    }
     if (o.queries) {
         FILE *in = strcmp(o.queries, "-") ? fopen(o.queries, "r") : stdin;
         if (!in) {
@@ -330,7 +383,7 @@ int main(int argc, char **argv)
         r = run_batch(s, &o, in, 1);
         if (in != stdin)
             fclose(in);
-    } else if (optind < argc) {
+    } else if (optind < argc || o.so.like_id) {
         buf_t q, out;
         buf_init(&q);
         buf_init(&out);

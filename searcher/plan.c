@@ -194,9 +194,15 @@ static rc_t plan_node(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err
     case SR_Q_TEXT:
         /* A marked word means that word: "+x-ray" is the phrase x ray. */
         if (q->mark != SR_MARK_NONE)
-            return sr_plan_phrase(p, q, c, out, &span, err);
+            return c.xl ? sr_plan_phrase_xl(p, q, c, out, err)
+                        : sr_plan_phrase(p, q, c, out, &span, err);
         return sr_plan_text(p, &q, 1, p->opt->default_and, c, out, err);
-    case SR_Q_PHRASE: return sr_plan_phrase(p, q, c, out, &span, err);
+    case SR_Q_PHRASE:
+        return c.xl ? sr_plan_phrase_xl(p, q, c, out, err)
+                    : sr_plan_phrase(p, q, c, out, &span, err);
+    case SR_Q_XL:
+        c.xl = 1;
+        return plan_node(p, q->kids[0], c, out, err);
     case SR_Q_PREFIX: return sr_plan_prefix(p, q, c, out, err);
     case SR_Q_NEAR: return plan_near(p, q, c, out, err);
     case SR_Q_AND:
@@ -212,6 +218,7 @@ static rc_t plan_node(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err
 rc_t sr_plan_build(sr_plan *p, const sr_qnode *q, sr_it **out, err_t *err)
 {
     sr_pctx c = {0};
+    c.xl = p->opt->cross_lingual;
     p->docs.r = p->r;
     p->docs.an = p->an;
     /* A marked or filtering root is a list of one, so its mark applies. */

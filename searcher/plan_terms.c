@@ -32,6 +32,29 @@ static rc_t analyze(sr_plan *p, const char *text, size_t len, uint32_t *pos, an_
     return rc == RC_NOMEM ? err_set(err, rc, "out of memory analyzing the query") : rc;
 }
 
+/* Remember a query term the index lacks, once, for "did you mean". */
+static rc_t missing(sr_plan *p, const char *term, size_t len, err_t *err)
+{
+    for (size_t i = 0; i < p->n_missing; i++)
+        if (strlen(p->missing[i]) == len && !memcmp(p->missing[i], term, len))
+            return RC_OK;
+    char *copy = arena_strndup(p->arena, term, len);
+    if (!copy || !arena_grow(p->arena, (void **)&p->missing, &p->cap_missing, p->n_missing,
+                             sizeof *p->missing))
+        return oom(err);
+    p->missing[p->n_missing++] = copy;
+    return RC_OK;
+}
+
+void sr_plan_forget_missing(sr_plan *p, const char *term)
+{
+    for (size_t i = 0; i < p->n_missing; i++)
+        if (!strcmp(p->missing[i], term)) {
+            p->missing[i] = p->missing[--p->n_missing];
+            return;
+        }
+}
+
 /* One leaf for an analyzed term, weighted by `weight` (overlays), wrapped
  * in a title: test under title:.  *out = NULL when the index lacks the
  * term; *leaf receives the leaf itself (for phrase weights). */
@@ -48,7 +71,7 @@ static rc_t term_leaf(sr_plan *p, const char *term, size_t len, uint32_t qtf, do
     ix_iter *ix;
     rc_t rc = ix_iter_open(p->r, term, len, &ix, err);
     if (rc == RC_NOTFOUND)
-        return RC_OK;
+        return c.negated || p->no_missing || weight != 1.0 ? RC_OK : missing(p, term, len, err);
     if (rc != RC_OK)
         return rc;
     sr_termweight w;
@@ -74,6 +97,13 @@ static rc_t term_leaf(sr_plan *p, const char *term, size_t len, uint32_t qtf, do
     return RC_OK;
 }
 
+rc_t sr_plan_leaf(sr_plan *p, const char *term, size_t len, sr_pctx c, sr_it **out,
+                  sr_leaf **leaf, err_t *err)
+{
+    *leaf = NULL;
+    return term_leaf(p, term, len, 1, 1.0, c, out, leaf, err);
+}
+
 /* ---- free words -------------------------------------------------------- */
 
 typedef struct {
@@ -84,6 +114,8 @@ typedef struct {
         int overlay;      /* only ever seen as a CJK overlay bigram */
     } *list;
     size_t n, cap;
+    uint32_t *seq;        /* list index of each indexed word, in query order */
+    size_t n_seq, cap_seq;
     arena_t *arena;
 } term_list;
 
@@ -105,6 +137,11 @@ static rc_t collect(void *ctx, const an_token *t)
         s->value = tl->n++;
     }
     struct qterm *q = &tl->list[s->value];
+    if (!(t->flags & AN_TOK_OVERLAY)) {
+        if (!arena_grow(tl->arena, (void **)&tl->seq, &tl->cap_seq, tl->n_seq, sizeof *tl->seq))
+            return RC_NOMEM;
+        tl->seq[tl->n_seq++] = (uint32_t)s->value;
+    }
     q->qtf++;
     if (!(t->flags & AN_TOK_OVERLAY))
         q->overlay = 0;
@@ -125,6 +162,98 @@ static rc_t join(sr_plan *p, sr_it **words, size_t n_words, sr_it **extra, size_
     return rc == RC_OK ? RC_OK : oom(err);
 }
 
+/* ---- cross-lingual groups ------------------------------------------------ */
+
+/* Runs of the query's words that are glossary names, longest first from
+ * the left: grp[i] = the group of list term i, or -1.  Each group has its
+ * concept and key. */
+typedef struct {
+    int *grp;
+    struct xgroup {
+        long concept;
+        const char *key;
+    } *g;
+    size_t n;
+} xl_groups;
+
+static rc_t find_groups(sr_plan *p, const term_list *tl, xl_groups *xg, err_t *err)
+{
+    xg->grp = arena_alloc(p->arena, tl->n * sizeof *xg->grp);
+    xg->g = arena_alloc(p->arena, (tl->n_seq ? tl->n_seq : 1) * sizeof *xg->g);
+    if (!xg->grp || !xg->g)
+        return oom(err);
+    for (size_t i = 0; i < tl->n; i++)
+        xg->grp[i] = -1;
+    size_t maxw = an_glossary_max_words(p->gl);
+    buf_t key;
+    buf_init(&key);
+    rc_t rc = RC_OK;
+    for (size_t i = 0; i < tl->n_seq && rc == RC_OK;) {
+        size_t w = tl->n_seq - i < maxw ? tl->n_seq - i : maxw;
+        long c = -1;
+        for (; w >= 1 && c < 0; w--) {
+            buf_reset(&key);
+            for (size_t k = 0; k < w; k++) {
+                if (k)
+                    buf_append_byte(&key, ' ', &rc);
+                buf_append_str(&key, tl->list[tl->seq[i + k]].term, &rc);
+            }
+            if (rc == RC_OK)
+                c = an_glossary_find(p->gl, buf_cstr(&key), key.len);
+        }
+        if (c < 0 || rc != RC_OK) {
+            i++;
+            continue;
+        }
+        w++;   /* the loop stepped past the matching width */
+        size_t gi = xg->n, own = 0;
+        for (size_t k = 0; k < w; k++)
+            if (xg->grp[tl->seq[i + k]] < 0) {
+                xg->grp[tl->seq[i + k]] = (int)gi;
+                own++;
+            }
+        if (own) {   /* a repeated name is one clause with its query frequency */
+            xg->g[gi].concept = c;
+            xg->g[gi].key = arena_strndup(p->arena, buf_cstr(&key), key.len);
+            if (!xg->g[gi].key)
+                rc = RC_NOMEM;
+            xg->n++;
+        }
+        i += w;
+    }
+    buf_free(&key);
+    return rc == RC_OK ? RC_OK : oom(err);
+}
+
+/* The clause of group g: the query's own words (OR, or AND under --and)
+ * as the original alternative, with the concept's other names. */
+static rc_t group_clause(sr_plan *p, const term_list *tl, const xl_groups *xg, size_t g,
+                         sr_it **items, int and, sr_pctx c, sr_it **out, err_t *err)
+{
+    sr_it **own = arena_alloc(p->arena, tl->n * sizeof *own);
+    if (!own)
+        return oom(err);
+    size_t n = 0, want = 0;
+    for (size_t i = 0; i < tl->n; i++)
+        if (xg->grp[i] == (int)g) {
+            want++;
+            if (items[i])
+                own[n++] = items[i];
+        }
+    sr_it *orig = NULL;
+    rc_t rc = RC_OK;
+    if (n && (!and || n == want))
+        rc = and ? sr_and_new(p->arena, own, n, &orig) : sr_or_new(p->arena, own, n, &orig);
+    if (rc != RC_OK)
+        return oom(err);
+    rc = sr_xl_clause(p, xg->g[g].concept, xg->g[g].key, orig, c, out, err);
+    if (rc == RC_OK && *out && *out != orig)
+        for (size_t i = 0; i < tl->n; i++)
+            if (xg->grp[i] == (int)g)
+                sr_plan_forget_missing(p, tl->list[i].term);
+    return rc;
+}
+
 rc_t sr_plan_text(sr_plan *p, const sr_qnode *const *q, size_t n, int and, sr_pctx c,
                   sr_it **out, err_t *err)
 {
@@ -138,12 +267,17 @@ rc_t sr_plan_text(sr_plan *p, const sr_qnode *const *q, size_t n, int and, sr_pc
     strmap_free(&tl.terms);
     if (rc != RC_OK || tl.n == 0)
         return rc;
+    xl_groups xg = {0};
+    if (c.xl && p->gl && (rc = find_groups(p, &tl, &xg, err)) != RC_OK)
+        return rc;
     /* In OR mode every term is a kid of one OR, in the query's order (so a
      * plain query scores exactly as it always has).  Under AND the words
-     * are required and the overlay bigrams only add score. */
+     * are required and the overlay bigrams only add score.  A glossary
+     * name is one clause, at the place of its first word. */
     sr_it **words = arena_alloc(p->arena, tl.n * sizeof *words);
     sr_it **extra = arena_alloc(p->arena, tl.n * sizeof *extra);
-    if (!words || !extra)
+    sr_it **items = arena_alloc(p->arena, tl.n * sizeof *items);
+    if (!words || !extra || !items)
         return oom(err);
     size_t n_words = 0, n_extra = 0;
     for (size_t i = 0; i < tl.n; i++) {
@@ -155,12 +289,44 @@ rc_t sr_plan_text(sr_plan *p, const sr_qnode *const *q, size_t n, int and, sr_pc
             return rc;
         if (it && leaf && !t->overlay && !c.negated && !c.in_title)
             leaf->proximity = 1;
+        items[i] = it;
+        if (xg.grp && xg.grp[i] >= 0)
+            continue;   /* its group decides, below */
         if (!it && and && !t->overlay)
             return sr_empty_new(p->arena, out) == RC_OK ? RC_OK : oom(err);
         if (it && and && t->overlay)
             extra[n_extra++] = it;
         else if (it)
             words[n_words++] = it;
+    }
+    if (xg.n) {
+        /* Groups take the place of their first word, keeping query order. */
+        sr_it **ordered = arena_alloc(p->arena, tl.n * sizeof *ordered);
+        int *done = arena_alloc(p->arena, xg.n * sizeof *done);
+        if (!ordered || !done)
+            return oom(err);
+        memset(done, 0, xg.n * sizeof *done);
+        size_t k = 0, w = 0;
+        for (size_t i = 0; i < tl.n; i++) {
+            int g = xg.grp[i];
+            if (g < 0) {
+                if (items[i] && !(and && tl.list[i].overlay))
+                    ordered[k++] = words[w++];
+                continue;
+            }
+            if (done[g])
+                continue;
+            done[g] = 1;
+            sr_it *clause;
+            if ((rc = group_clause(p, &tl, &xg, (size_t)g, items, and, c, &clause, err)) != RC_OK)
+                return rc;
+            if (!clause && and)
+                return sr_empty_new(p->arena, out) == RC_OK ? RC_OK : oom(err);
+            if (clause)
+                ordered[k++] = clause;
+        }
+        words = ordered;
+        n_words = k;
     }
     if (n_words + n_extra == 0)
         return sr_empty_new(p->arena, out) == RC_OK ? RC_OK : oom(err);

@@ -54,6 +54,10 @@ void sr_qnode_dump(const sr_qnode *q, buf_t *b, rc_t *prc)
         put(b, q->kind == SR_Q_AND ? "AND" : "OR", prc);
         kids(q, b, prc);
         break;
+    case SR_Q_XL:
+        put(b, "xl:", prc);
+        sr_qnode_dump(q->kids[0], b, prc);
+        break;
     case SR_Q_TITLE:
         put(b, "title:", prc);
         sr_qnode_dump(q->kids[0], b, prc);

@@ -10,7 +10,7 @@
  *     the start of the query, and only when something follows ("x-ray",
  *     "COVID-19" and "- -" are text);
  *   - a ':' makes a field only after one of the known names (lang, source,
- *     title, date) in lower case ("4:51", "nutrition:" are text);
+ *     title, date, xl) in lower case ("4:51", "nutrition:" are text);
  *   - '*' makes a prefix only at the end of a word, right after a letter or
  *     digit ("5 * 3" is text);
  *   - '(' ')' and '"' are always structure.  Natural text with unbalanced
@@ -64,7 +64,7 @@ static int word_is(const char *q, size_t start, size_t end, const char *w)
     return end - start == n && !memcmp(q + start, w, n);
 }
 
-static const char *const fields[] = {"lang", "source", "title", "date"};
+static const char *const fields[] = {"lang", "source", "title", "date", "xl"};
 
 /* "name:" at the start of the word [start, end): the field's name length. */
 static size_t field_name(const char *q, size_t start, size_t end)

@@ -8,6 +8,7 @@
  *   unary   := ( '+' | '-' | NOT ) primary | primary
  *   primary := WORD | PREFIX | PHRASE | '(' or_list ')' | field
  *   field   := title:(WORD | PREFIX | PHRASE | '(' or_list ')')
+ *            | xl:(WORD | PREFIX | PHRASE | '(' or_list ')') | 'xl:' SPACE or_list
  *            | lang:CODE[,CODE...] | source:VALUE | source:"VALUE" | date:RANGE
  *
  * So precedence is NOT > AND > OR, and juxtaposition is whichever of AND
@@ -264,6 +265,24 @@ static rc_t filter_value(parser *p, sr_qnode *n, size_t at, size_t v, const char
 
 static rc_t parse_primary(parser *p, sr_qnode **out);
 
+static rc_t parse_or(parser *p, sr_qnode **out);
+
+static rc_t parse_xl_rest(parser *p, size_t at, size_t v, sr_qnode **out)
+{
+    rc_t rc = lex_at(p, v, 1);
+    if (rc != RC_OK)
+        return rc;
+    if (p->tok.kind == SR_T_END || p->tok.kind == SR_T_RPAREN)
+        return perr(p, at, "xl: needs something to expand, as in xl:telemedicine or "
+                           "xl: artificial intelligence");
+    sr_qnode *n = node(p, SR_Q_XL, at);
+    if (!n || !(n->kids = arena_alloc(p->a, sizeof *n->kids)))
+        return nomem(p);
+    n->n_kids = 1;
+    *out = n;
+    return parse_or(p, &n->kids[0]);
+}
+
 static rc_t parse_field(parser *p, sr_qnode **out)
 {
     static const struct {
@@ -275,13 +294,19 @@ static rc_t parse_field(parser *p, sr_qnode **out)
         {"source", "source:reuters or source:\"BBC News\"", SR_Q_SOURCE},
         {"date", "date:2025, date:2025-06, date:2025-01-01..2025-06-30 or date:>=2025-06",
          SR_Q_DATE},
+        {"xl", "xl:telemedicine or xl:\"artificial intelligence\"", SR_Q_XL},
     };
     size_t at = p->tok.at, v = p->tok.next, k = 0, sp;
     size_t name_len = p->tok.end - p->tok.start;
     while (strlen(kinds[k].name) != name_len || memcmp(kinds[k].name, p->q + at, name_len))
         k++;
-    if (p->in_title && kinds[k].kind != SR_Q_TITLE)
+    int wrapper = kinds[k].kind == SR_Q_TITLE || kinds[k].kind == SR_Q_XL;
+    if (p->in_title && !wrapper)
         return perr(p, at, "%s: cannot be used inside title:", kinds[k].name);
+    /* "xl: words..." (a space after the colon) expands the rest of the
+     * query, or of its group. */
+    if (kinds[k].kind == SR_Q_XL && (v >= p->len || sr_lex_is_space(p->q, p->len, v, &sp)))
+        return parse_xl_rest(p, at, v, out);
     if (v >= p->len || p->q[v] == ')' || sr_lex_is_space(p->q, p->len, v, &sp))
         return perr(p, at, "%s: needs a value right after the colon, as in %s", kinds[k].name,
                     kinds[k].example);
@@ -289,7 +314,7 @@ static rc_t parse_field(parser *p, sr_qnode **out)
     if (!n)
         return nomem(p);
     *out = n;
-    if (n->kind != SR_Q_TITLE)
+    if (!wrapper)
         return filter_value(p, n, at, v, kinds[k].name);
     /* title: takes a word, a prefix, a phrase or a group; AND/OR/NOT right
      * after the colon are just words. */
@@ -300,9 +325,10 @@ static rc_t parse_field(parser *p, sr_qnode **out)
     if (!n->kids)
         return nomem(p);
     n->n_kids = 1;
-    p->in_title++;
+    int title = n->kind == SR_Q_TITLE;
+    p->in_title += title;
     rc = parse_primary(p, &n->kids[0]);
-    p->in_title--;
+    p->in_title -= title;
     return rc;
 }
 

@@ -14,6 +14,7 @@
 struct sr_searcher {
     ix_reader *r;
     an_analyzer *an;
+    an_glossary *gl;  /* loaded on first need (sr_load_glossary) */
     buf_t text;     /* a hit's text, for snippets */
 };
 
@@ -65,9 +66,41 @@ void sr_close(sr_searcher *s)
     if (!s)
         return;
     ix_reader_close(s->r);
+    an_glossary_free(s->gl);
     an_close(s->an);
     buf_free(&s->text);
     mem_free(s);
+}
+
+rc_t sr_load_glossary(sr_searcher *s, const char *path, err_t *err)
+{
+    char found[4096];
+    if (!path) {
+        rc_t rc = an_data_path("glossary.tsv", found, sizeof found, err);
+        if (rc != RC_OK)
+            return rc;
+        path = found;
+    }
+    an_glossary *g;
+    rc_t rc = an_glossary_load(s->an, path, &g, err);
+    if (rc != RC_OK)
+        return rc;
+    an_glossary_free(s->gl);
+    s->gl = g;
+    return RC_OK;
+}
+
+/* Does the query use xl: anywhere? */
+static int uses_xl(const sr_qnode *q)
+{
+    if (!q)
+        return 0;
+    if (q->kind == SR_Q_XL)
+        return 1;
+    for (size_t i = 0; i < q->n_kids; i++)
+        if (uses_xl(q->kids[i]))
+            return 1;
+    return 0;
 }
 
 static const char *dup_field(arena_t *a, const char *s, size_t n)
@@ -106,11 +139,38 @@ static void plan_init(sr_searcher *s, sr_plan *p, const sr_options *o, sr_result
 {
     const ix_stats *st = ix_reader_stats(s->r);
     *p = (sr_plan){.r = s->r, .an = s->an, .scorer = sr_scorer_find("bm25"), .opt = o,
-                   .arena = &res->arena, .err_col = err_col};
+                   .arena = &res->arena, .err_col = err_col, .gl = s->gl};
     p->coll.n_docs = (double)st->n_docs;
     p->coll.avg_len = st->avg_len;
     p->coll.k1 = o->k1;
     p->coll.b = o->b;
+}
+
+/* The iterator tree of q (may be NULL with --like), with --like's terms:
+ * alone, or ranking the documents q matches.  *like = the document to leave
+ * out of the results (0: none). */
+static rc_t build_root(sr_searcher *s, sr_plan *p, const sr_qnode *q, const sr_options *o,
+                       sr_it **out, uint32_t *like, size_t *err_col, err_t *err)
+{
+    *out = NULL;
+    *like = 0;
+    rc_t rc = q ? sr_plan_build(p, q, out, err) : RC_OK;
+    if (rc != RC_OK || !o->like_id)
+        return rc;
+    rc = ix_doc_lookup(s->r, o->like_id, strlen(o->like_id), like, err);
+    if (rc == RC_NOTFOUND) {
+        *err_col = 0;
+        return err_set(err, RC_BADINPUT, "--like: no document with id '%s'", o->like_id);
+    }
+    sr_it *more;
+    if (rc != RC_OK || (rc = sr_plan_like(p, *like, SR_LIKE_TERMS, &more, err)) != RC_OK)
+        return rc;
+    if (!*out) {
+        *out = more;
+        return RC_OK;
+    }
+    return sr_andmaybe_new(p->arena, *out, more, out) == RC_OK
+               ? RC_OK : err_set(err, RC_NOMEM, "out of memory");
 }
 
 static int by_docid(const void *x, const void *y)
@@ -130,10 +190,11 @@ static rc_t explain_hits(sr_searcher *s, const sr_qnode *q, const sr_options *o,
     sr_plan p;
     plan_init(s, &p, o, res, &col);
     sr_it *root;
+    uint32_t like;
     sr_hit **order = arena_alloc(&res->arena, (res->n_hits ? res->n_hits : 1) * sizeof *order);
     if (!order)
         return err_set(err, RC_NOMEM, "out of memory");
-    rc_t rc = sr_plan_build(&p, q, &root, err);
+    rc_t rc = build_root(s, &p, q, o, &root, &like, &col, err);
     for (size_t i = 0; i < res->n_hits; i++)
         order[i] = &res->hits[i];
     qsort(order, res->n_hits, sizeof *order, by_docid);
@@ -182,13 +243,52 @@ static rc_t snippet_hits(sr_searcher *s, const sr_plan *p, sr_result *res, err_t
     return rc;
 }
 
+/* Count the period of docid's date for --histogram. */
+static rc_t hist_add(sr_searcher *s, const sr_options *opt, uint32_t docid, long **ords,
+                     size_t *n, size_t *cap, sr_result *res, err_t *err)
+{
+    ix_docinfo di;
+    rc_t rc = ix_doc_get(s->r, docid, &di, err);
+    if (rc == RC_NOTFOUND)
+        return RC_CORRUPT_AT(err, "a matching document has no record");
+    long ord;
+    if (rc != RC_OK)
+        return rc;
+    if (!sr_hist_ordinal(opt->histogram, di.date, di.date_len, &ord)) {
+        res->unknown++;
+        return RC_OK;
+    }
+    if (!arena_grow(&res->arena, (void **)ords, cap, *n, sizeof **ords))
+        return err_set(err, RC_NOMEM, "out of memory");
+    (*ords)[(*n)++] = ord;
+    return RC_OK;
+}
+
+/* "did you mean" for the terms the plan could not find. */
+static rc_t suggest(sr_searcher *s, const sr_plan *p, sr_result *res, err_t *err)
+{
+    if (!p->n_missing)
+        return RC_OK;
+    res->suggestions = arena_alloc(&res->arena, p->n_missing * sizeof *res->suggestions);
+    if (!res->suggestions)
+        return err_set(err, RC_NOMEM, "out of memory");
+    rc_t rc = RC_OK;
+    for (size_t i = 0; i < p->n_missing && rc == RC_OK; i++) {
+        sr_suggestion *sg = &res->suggestions[res->n_suggestions];
+        rc = sr_suggest(s->r, p->missing[i], &res->arena, sg, NULL, err);
+        res->n_suggestions += rc == RC_OK && sg->n_alt > 0;
+    }
+    return rc;
+}
+
 static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_result *res,
                 size_t *err_col, err_t *err)
 {
     sr_plan p;
     plan_init(s, &p, opt, res, err_col);
     sr_it *root;
-    rc_t rc = sr_plan_build(&p, q, &root, err);
+    uint32_t like;
+    rc_t rc = build_root(s, &p, q, opt, &root, &like, err_col, err);
     if (rc == RC_OK && !root)
         rc = sr_empty_new(&res->arena, &root) == RC_OK ? RC_OK
                                                        : err_set(err, RC_NOMEM, "out of memory");
@@ -201,13 +301,26 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
     if (rc == RC_OK && sr_topk_init(&top, &res->arena, pool) != RC_OK)
         rc = err_set(err, RC_NOMEM, "out of memory");
     uint64_t total = 0;
+    long *ords = NULL;
+    size_t n_ords = 0, cap_ords = 0;
     if (rc == RC_OK) {
         for (rc = root->ops->next(root, err); rc == RC_OK && root->docid != SR_END;
              rc = root->ops->next(root, err)) {
+            if (root->docid == like)
+                continue;   /* --like: not the document itself */
             total++;
             sr_topk_push(&top, root->ops->score(root), root->docid);
+            if (opt->histogram &&
+                (rc = hist_add(s, opt, root->docid, &ords, &n_ords, &cap_ords, res, err)) != RC_OK)
+                break;
         }
     }
+    if (rc == RC_OK && opt->histogram &&
+        sr_hist_build(&res->arena, opt->histogram, ords, n_ords, &res->buckets,
+                      &res->n_buckets) != RC_OK)
+        rc = err_set(err, RC_NOMEM, "out of memory");
+    if (rc == RC_OK && opt->suggest)
+        rc = suggest(s, &p, res, err);
     double *bonus = NULL;
     if (rc == RC_OK && !opt->no_proximity) {
         bonus = arena_alloc(&res->arena, (top.n ? top.n : 1) * sizeof *bonus);
@@ -216,6 +329,7 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
     }
     sr_plan_close(&p);
     res->note = p.note;
+    res->expansion = p.expansion;
     if (rc != RC_OK)
         return rc;
     if (bonus)
@@ -251,10 +365,24 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
 static rc_t attempt(sr_searcher *s, const char *query, size_t len, const sr_options *o,
                     unsigned flags, sr_result *res, size_t *err_col, err_t *err)
 {
-    sr_qnode *q;
-    rc_t rc = sr_parse(&res->arena, query, len, flags, &q, err_col, err);
+    sr_qnode *q = NULL;
+    rc_t rc = RC_OK;
+    int empty = 1;
+    for (size_t i = 0; i < len && empty; i++)
+        empty = query[i] == ' ' || query[i] == '\t' || query[i] == '\n' || query[i] == '\r';
+    /* --like needs no query; one given with it restricts the results. */
+    if (!(o->like_id && empty))
+        rc = sr_parse(&res->arena, query, len, flags, &q, err_col, err);
     if (rc != RC_OK)
         return rc;
+    if (!s->gl && (o->cross_lingual || uses_xl(q)) &&
+        (rc = sr_load_glossary(s, NULL, err)) != RC_OK) {
+        char msg[ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        /* A missing glossary is a usage problem, not a broken index. */
+        return err_set(err, rc == RC_NOMEM ? rc : RC_BADINPUT,
+                       "cross-lingual search needs the glossary: %.200s", msg);
+    }
     if ((rc = ix_reader_begin(s->r, err)) != RC_OK)
         return rc;
     const ix_stats *st = ix_reader_stats(s->r);
@@ -304,6 +432,12 @@ rc_t sr_search(sr_searcher *s, const char *query, size_t len, const sr_options *
     res->total = 0;
     res->note = NULL;
     res->note_col = 0;
+    res->expansion = NULL;
+    res->buckets = NULL;
+    res->n_buckets = 0;
+    res->unknown = 0;
+    res->suggestions = NULL;
+    res->n_suggestions = 0;
     *err_col = 0;
     sr_options o = opt ? *opt : sr_options_default();
     unsigned flags = (o.default_and ? SR_PARSE_AND : 0) | (o.plain ? SR_PARSE_PLAIN : 0);

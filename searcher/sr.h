@@ -45,7 +45,19 @@ typedef struct {
     int no_proximity;      /* 1: plain BM25, no proximity bonus (proximity.c) */
     int lenient;           /* 1: a malformed query runs as plain words instead of
                               failing; res->note says so (batch runs) */
+    int cross_lingual;     /* 1: expand every word with the glossary (as if the
+                              whole query were under xl:) */
+    int histogram;         /* SR_HIST_*: fill res->buckets (all matching documents) */
+    int suggest;           /* 1: "did you mean" for query words the index lacks */
+    const char *like_id;   /* more like this external id (the query, if any, must
+                              match too); NULL: off */
 } sr_options;
+
+enum { SR_HIST_NONE = 0, SR_HIST_YEAR, SR_HIST_MONTH, SR_HIST_WEEK };
+/* "year", "month", "week" -> SR_HIST_*, or -1. */
+int sr_hist_parse(const char *name);
+/* Terms --like takes from the document (Lucene's MoreLikeThis default). */
+enum { SR_LIKE_TERMS = 25 };
 
 enum { SR_DEFAULT_K = 10, SR_DEFAULT_EXPANSIONS = 100 };
 
@@ -89,6 +101,25 @@ typedef struct {
 } sr_hit;
 
 typedef struct {
+    char period[16];     /* "2025", "2025-06", "2025-W23" */
+    uint64_t count;
+} sr_bucket;
+
+/* "did you mean": indexed terms (stems, as the dictionary holds them) near a
+ * query term that matched nothing: same script, Damerau-Levenshtein distance
+ * (on code points) at most 1 for 3-5 letters and 2 beyond (1 for Han words
+ * of 2+ characters, none for shorter words), nearest first, then the most
+ * frequent. */
+enum { SR_SUGGEST_MAX = 3 };
+typedef struct {
+    const char *term;                 /* the query's analyzed term */
+    const char *alt[SR_SUGGEST_MAX];
+    unsigned dist[SR_SUGGEST_MAX];
+    uint32_t df[SR_SUGGEST_MAX];
+    size_t n_alt;
+} sr_suggestion;
+
+typedef struct {
     sr_hit *hits;
     size_t n_hits;
     uint64_t total;      /* documents matching the query */
@@ -97,6 +128,17 @@ typedef struct {
     uint64_t n_docs;
     const char *note;    /* non-fatal remark ("prefix expansion limited ..."), or NULL */
     size_t note_col;     /* column the note is about (a syntax error in lenient mode), or 0 */
+    /* --cross-lingual / xl: and --like: what the query was expanded with,
+     * one line per concept ("ai → искусственный интеллект | 人工智能 ...") */
+    const char *expansion;
+    /* --histogram: matching documents per period, oldest first, with empty
+     * periods in between; documents without a readable date in unknown */
+    sr_bucket *buckets;
+    size_t n_buckets;
+    uint64_t unknown;
+    /* suggestions for query terms the index does not have */
+    sr_suggestion *suggestions;
+    size_t n_suggestions;
     arena_t arena;       /* owns everything the hits point to */
 } sr_result;
 
@@ -110,6 +152,13 @@ typedef struct sr_searcher sr_searcher;
  * another format), RC_CORRUPT, RC_NOMEM, RC_INTERNAL. */
 rc_t sr_open(const char *dir, sr_searcher **out, err_t *err);
 void sr_close(sr_searcher *s);
+
+/* Load the cross-lingual glossary from path (NULL: glossary.tsv found by
+ * an_data_path(), see analyzers/an.h).  sr_search() loads it by itself the
+ * first time a query needs it; calling this first turns a missing file into
+ * an early, clear error.  RC_OK, RC_NOTFOUND (no glossary.tsv; the message
+ * says where it looked), RC_IO, RC_BADINPUT, RC_NOMEM. */
+rc_t sr_load_glossary(sr_searcher *s, const char *path, err_t *err);
 
 /* Run one query (syntax: README "Query syntax", searcher/query.c).  RC_OK
  * (res filled), RC_BADINPUT (malformed query, or one over a limit: the
