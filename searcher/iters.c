@@ -304,11 +304,11 @@ static rc_t syn_explain(sr_it *it, sr_explainer *x, err_t *err)
         }
     if (win == m->n)
         return RC_OK;
-    const char *via = x->via;
-    if (win >= m->base_kids)
-        x->via = "xl";
+    size_t n0 = x->n;
     rc_t rc = sr_it_explain(m->kids[win], x, err);
-    x->via = via;
+    /* Phrases name themselves "phrase"; a translation says "xl" instead. */
+    for (size_t i = n0; win >= m->base_kids && i < x->n; i++)
+        x->v[i].via = "xl";
     return rc;
 }
 

@@ -211,6 +211,10 @@ static int parse_args(int argc, char **argv, options *o)
     o->fmt_flags = o->fmt == SR_FMT_TEXT && use_color(o->color) ? SR_FMT_COLOR : 0;
     if (o->so.histogram && isatty(STDOUT_FILENO))
         o->fmt_flags |= SR_FMT_BLOCKS;
+    if (o->so.histogram) {   /* periods only: no hits to rank */
+        o->so.k = 0;
+        o->so.no_proximity = 1;
+    }
     return -1;
 }
 

@@ -147,7 +147,7 @@ static void plan_init(sr_searcher *s, sr_plan *p, const sr_options *o, sr_result
 }
 
 /* The iterator tree of q (may be NULL with --like), with --like's terms:
- * alone, or ranking the documents q matches.  *like = the document to leave
+ * alone, or ANDed with q (similar documents among those q matches).  *like = the document to leave
  * out of the results (0: none). */
 static rc_t build_root(sr_searcher *s, sr_plan *p, const sr_qnode *q, const sr_options *o,
                        sr_it **out, uint32_t *like, size_t *err_col, err_t *err)
@@ -169,7 +169,8 @@ static rc_t build_root(sr_searcher *s, sr_plan *p, const sr_qnode *q, const sr_o
         *out = more;
         return RC_OK;
     }
-    return sr_andmaybe_new(p->arena, *out, more, out) == RC_OK
+    sr_it *both[2] = {*out, more};
+    return sr_and_new(p->arena, both, 2, out) == RC_OK
                ? RC_OK : err_set(err, RC_NOMEM, "out of memory");
 }
 
@@ -379,6 +380,7 @@ static rc_t attempt(sr_searcher *s, const char *query, size_t len, const sr_opti
         (rc = sr_load_glossary(s, NULL, err)) != RC_OK) {
         char msg[ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", err->msg);
+        err_clear(err);
         /* A missing glossary is a usage problem, not a broken index. */
         return err_set(err, rc == RC_NOMEM ? rc : RC_BADINPUT,
                        "cross-lingual search needs the glossary: %.200s", msg);

@@ -4,10 +4,12 @@
  * points, among terms of the same script only, so a misspelt Russian word
  * is never "corrected" into English.
  *
- * Cost: one pass over the part of the term dictionary holding the term's
- * script (the UTF-8 lead bytes of the script: a-z, 0xD0-0xD3 for Cyrillic,
- * 0xE3-0xE9 for Han), a length filter (|len - len'| <= max distance), then a
- * DP over a band that stops as soon as a whole row exceeds the bound.  The
+ * Cost: a pass over the dictionary terms that start with the same letter;
+ * when none is near enough, over the part of the dictionary holding the
+ * term's script (the UTF-8 lead bytes of the script: digits to Latin
+ * Extended, 0xD0-0xD4 for Cyrillic, 0xE3-0xE9 for Han).  Each term goes
+ * through a script test, a length filter (|len - len'| <= max distance),
+ * then a DP that stops as soon as a whole row exceeds the bound.  The
  * distance allowed grows with the word as Elasticsearch's AUTO fuzziness
  * does: 1-2 letters none, 3-5 one, 6+ two; Han words (2+ characters) one. */
 #include <string.h>
@@ -52,6 +54,7 @@ unsigned sr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_
     unsigned *pp = rows[0], *prev = rows[1], *cur = rows[2];
     for (size_t j = 0; j <= nb; j++)
         prev[j] = (unsigned)j;
+    unsigned prev_min = 0;
     for (size_t i = 1; i <= na; i++) {
         cur[0] = (unsigned)i;
         unsigned row_min = cur[0];
@@ -69,8 +72,11 @@ unsigned sr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_
             if (v < row_min)
                 row_min = v;
         }
-        if (row_min > bound)
+        /* A swap reaches this row from the one before the previous, so
+         * only two rows over the bound prove the distance is. */
+        if (row_min > bound && prev_min > bound)
             return bound + 1;
+        prev_min = row_min;
         unsigned *t = pp;
         pp = prev;
         prev = cur;
@@ -122,6 +128,17 @@ static int visit(void *ctx, const char *term, size_t len, const ix_term_info *ti
     return st->nomem;
 }
 
+/* The whole-script pass skips what the first pass has seen. */
+static int visit_other(void *ctx, const char *term, size_t len, const ix_term_info *ti)
+{
+    search_state *st = ctx;
+    uint32_t c;
+    if (utf8_decode((const unsigned char *)term, (const unsigned char *)term + len, &c) &&
+        c == st->q[0])
+        return 0;
+    return visit(ctx, term, len, ti);
+}
+
 static unsigned max_distance(an_script script, size_t n)
 {
     if (script == AN_SCRIPT_HAN)
@@ -154,13 +171,18 @@ rc_t sr_suggest(ix_reader *r, const char *term, arena_t *a, sr_suggestion *out,
     st.maxd = max_distance(st.script, st.nq);
     if (st.maxd == 0)
         return RC_OK;
+    /* First the terms that share the first letter (Lucene's
+     * DirectSpellChecker assumes it right too): a few percent of the
+     * dictionary.  Only when that finds nothing, the whole script. */
+    size_t first = utf8_decode((const unsigned char *)term, (const unsigned char *)term + len,
+                               &st.q[0]);
+    int truncated;
+    rc_t rc = ix_terms_prefix(r, term, first ? first : 1, SIZE_MAX, visit, &st, &truncated, err);
     unsigned char lo, hi;
     lead_range(st.script, &lo, &hi);
-    rc_t rc = RC_OK;
-    for (unsigned b = lo; b <= hi && rc == RC_OK && !st.nomem; b++) {
+    for (unsigned b = lo; b <= hi && rc == RC_OK && !st.nomem && out->n_alt == 0; b++) {
         char prefix = (char)b;
-        int truncated;
-        rc = ix_terms_prefix(r, &prefix, 1, SIZE_MAX, visit, &st, &truncated, err);
+        rc = ix_terms_prefix(r, &prefix, 1, SIZE_MAX, visit_other, &st, &truncated, err);
     }
     if (visited)
         *visited += st.visited;
