@@ -37,12 +37,13 @@ static const char usage_text[] =
     "  lang:ru  lang:en,zh  source:reuters  source:\"BBC News\"\n"
     "  title:sepsis  title:\"early warning\"  title:(a OR b)\n"
     "  date:2025  date:2025-06  date:2025-01-01..2025-06-30  date:>=2025-06  date:<2024\n"
+    "  xl:telemedicine  xl:\"medical imaging\"  xl:(a OR b)  xl: words...  (cross-lingual)\n"
     "\n"
     "options:\n"
     "  --db DIR           index directory (required)\n"
     "  --k N              number of hits to print (default 10)\n"
     "  --offset N         skip the first N hits (paging)\n"
-    "  --format F         text (default), json (JSON Lines), or trec\n"
+    "  --format F         text (default), json (JSON Lines), trec, or csv\n"
     "                     (\"qid Q0 docid rank score tag\")\n"
     "  --queries FILE     run every query in FILE: \"qid<TAB>query\" lines (a line\n"
     "                     without a tab is a query numbered by its line); - = stdin.\n"
@@ -61,10 +62,21 @@ static const char usage_text[] =
     "  --no-proximity     rank by BM25 alone (default: BM25 plus a bonus for query\n"
     "                     words that occur close together, on the best 100)\n"
     "  --tag NAME         run tag in trec output (default \"ours\")\n"
+    "  --cross-lingual    expand every word with its English, Russian and Chinese\n"
+    "                     equivalents from the glossary (one clause per concept)\n"
+    "  --histogram UNIT   instead of hits, matching documents per year, month or\n"
+    "                     (ISO) week: bars in text, one object in json, csv lines\n"
+    "  --like ID          documents similar to document ID (its 25 most\n"
+    "                     characteristic terms); a QUERY given too must match too\n"
+    "  --no-suggest       no \"did you mean\" for words the index does not have\n"
     "  --help, --version\n"
     "\n"
-    "exit status: 0 success (also when nothing matched), 2 bad command line or a\n"
-    "malformed query (the message names the column), 3 the index could not be read.\n";
+    "environment: HEALTHAI_SEARCH_DATADIR  the directory of glossary.tsv (default:\n"
+    "../share/healthai-search/, then ../analyzers/data/, next to the program)\n"
+    "\n"
+    "exit status: 0 success (also when nothing matched), 2 bad command line, a\n"
+    "malformed query (the message names the column), an unknown --like ID or no\n"
+    "glossary for a cross-lingual query, 3 the index could not be read.\n";
 
 typedef struct {
     const char *db, *queries, *tag;

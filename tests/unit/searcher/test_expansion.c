@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "../../../common/mem.h"
 #include "../../../common/utf8.h"
 #include "../../../searcher/internal.h"
 #include "../../../searcher/sr.h"
@@ -493,6 +494,81 @@ static void like_finds_similar_documents(void **state)
     sr_result_free(&res);
 }
 
+/* ---- failing allocations ------------------------------------------------------- */
+
+static void failing_allocations_give_same_answer_or_nomem(void **state)
+{
+    (void)state;
+    err_t err;
+    err_clear(&err);
+    sr_searcher *s;
+    assert_int_equal(sr_open(dir, &s, &err), RC_OK);
+    /* Loading the glossary: loaded or RC_NOMEM, never half a glossary. */
+    int ok = 0, nomem = 0;
+    for (long n = 0; n < 300 && !ok; n++) {
+        err_clear(&err);
+        mem_fail_after(n);
+        rc_t rc = sr_load_glossary(s, "analyzers/data/glossary.tsv", &err);
+        mem_fail_reset();
+        if (rc == RC_OK)
+            ok++;
+        else {
+            assert_int_equal(rc, RC_NOMEM);
+            nomem++;
+        }
+    }
+    assert_true(ok && nomem);
+    static const struct {
+        const char *q, *like;
+        int hist;
+    } cases[] = {
+        {"xl: artificial intelligence pnuemonia", NULL, SR_HIST_MONTH},
+        {"телемедицина", NULL, SR_HIST_WEEK},
+        {"", "ru-pn", 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        sr_options o = sr_options_default();
+        o.explain = o.want_snippets = o.suggest = o.cross_lingual = 1;
+        o.histogram = cases[c].hist;
+        o.like_id = cases[c].like;
+        o.k = 20;
+        sr_result res;
+        sr_result_init(&res);
+        size_t col, n_hits, n_buckets, n_sugg;
+        err_clear(&err);
+        const char *q = cases[c].q;
+        assert_int_equal(sr_search(s, q, strlen(q), &o, &res, &col, &err), RC_OK);
+        n_hits = res.n_hits;
+        n_buckets = res.n_buckets;
+        n_sugg = res.n_suggestions;
+        char first[64];
+        snprintf(first, sizeof first, "%s", n_hits ? res.hits[0].id : "");
+        ok = nomem = 0;
+        for (long n = 0; n < 400; n++) {
+            sr_result_free(&res);
+            sr_result_init(&res);
+            err_clear(&err);
+            mem_fail_after(n);
+            rc_t rc = sr_search(s, q, strlen(q), &o, &res, &col, &err);
+            mem_fail_reset();
+            if (rc == RC_OK) {
+                assert_int_equal(res.n_hits, n_hits);
+                assert_int_equal(res.n_buckets, n_buckets);
+                assert_int_equal(res.n_suggestions, n_sugg);
+                if (n_hits)
+                    assert_string_equal(res.hits[0].id, first);
+                ok++;
+            } else {
+                assert_int_equal(rc, RC_NOMEM);
+                nomem++;
+            }
+        }
+        sr_result_free(&res);
+        assert_true(ok > 0 && nomem > 0);
+    }
+    sr_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -507,6 +583,7 @@ int main(void)
         cmocka_unit_test(suggestions_same_script_by_distance_then_df),
         cmocka_unit_test(search_reports_suggestions),
         cmocka_unit_test(like_finds_similar_documents),
+        cmocka_unit_test(failing_allocations_give_same_answer_or_nomem),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
