@@ -352,7 +352,8 @@ rc_t sr_xl_clause(sr_plan *p, long concept, const char *key, sr_it *orig, sr_pct
  * its concept's other names when the whole phrase is a glossary name. */
 rc_t sr_plan_phrase_xl(sr_plan *p, const sr_qnode *q, sr_pctx c, sr_it **out, err_t *err);
 /* --like: the n most characteristic terms of document docid (BM25 weight of
- * the term in it; terms of that document alone left out), joined with OR. */
+ * the term in it; terms of that document alone left out), joined with OR;
+ * with --cross-lingual, each that is a glossary name with its other names. */
 rc_t sr_plan_like(sr_plan *p, uint32_t docid, size_t n, sr_it **out, err_t *err);
 /* Forget a missing term (it was expanded, not misspelt). */
 void sr_plan_forget_missing(sr_plan *p, const char *term);

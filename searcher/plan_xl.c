@@ -57,12 +57,12 @@ rc_t sr_xl_clause(sr_plan *p, long concept, const char *key, sr_it *orig, sr_pct
     if (orig)
         alts[n++] = orig;
     keys[n_keys++] = (char *)key;
-    buf_t k, line;
+    buf_t k, line, names;
     buf_init(&k);
     buf_init(&line);
+    buf_init(&names);
     rc_t rc = RC_OK, brc = RC_OK;
-    buf_append_str(&line, v[0].text, &brc);
-    buf_append_str(&line, " →", &brc);
+    const char *label = NULL;   /* the name the query used, as the glossary writes it */
     size_t shown = 0;
     p->no_missing++;
     for (size_t i = 0; i < nv && rc == RC_OK; i++) {
@@ -70,6 +70,8 @@ rc_t sr_xl_clause(sr_plan *p, long concept, const char *key, sr_it *orig, sr_pct
             continue;
         if ((rc = an_gloss_key(p->an, v[i].text, v[i].len, &k, err)) != RC_OK)
             break;
+        if (!label && !strcmp(buf_cstr(&k), key))
+            label = v[i].text;
         if (seen(keys, n_keys, buf_cstr(&k)))
             continue;   /* the query's own words, or a name spelt alike */
         if (!(keys[n_keys] = arena_strndup(p->arena, buf_cstr(&k), k.len))) {
@@ -85,16 +87,20 @@ rc_t sr_xl_clause(sr_plan *p, long concept, const char *key, sr_it *orig, sr_pct
         if (!it || sr_it_is_empty(it))
             continue;   /* a name the index does not have */
         alts[n++] = it;
-        buf_append_str(&line, shown++ ? " | " : " ", &brc);
-        buf_append_str(&line, v[i].text, &brc);
+        buf_append_str(&names, shown++ ? " | " : " ", &brc);
+        buf_append_str(&names, v[i].text, &brc);
     }
     p->no_missing--;
-    if (rc == RC_OK && !shown)
+    buf_append_str(&line, label ? label : v[0].text, &brc);
+    buf_append_str(&line, " →", &brc);
+    buf_append(&line, names.p, names.len, &brc);
+    if (!shown)
         buf_append_str(&line, " (no other name in the index)", &brc);
     if (rc == RC_OK && brc != RC_OK)
         rc = oom(err);
     if (rc == RC_OK)
         rc = add_line(p, &line, err);
+    buf_free(&names);
     buf_free(&k);
     buf_free(&line);
     if (rc != RC_OK || n == 0 || (n == 1 && orig)) {
@@ -207,8 +213,10 @@ rc_t sr_plan_like(sr_plan *p, uint32_t docid, size_t n, sr_it **out, err_t *err)
             rc = RC_OK;
             continue;
         }
-        /* A term of this document alone finds nothing else. */
-        if (rc != RC_OK || ti.df < 2)
+        /* A term of this document alone finds nothing else, unless its
+         * translations may (--cross-lingual). */
+        int named = p->opt->cross_lingual && p->gl && an_glossary_find(p->gl, s->key, s->len) >= 0;
+        if (rc != RC_OK || (ti.df < 2 && !named))
             continue;
         sr_termweight w;
         p->scorer->init_term(&w, &p->coll, ti.df, 1);
@@ -236,6 +244,12 @@ rc_t sr_plan_like(sr_plan *p, uint32_t docid, size_t n, sr_it **out, err_t *err)
         sr_leaf *leaf;
         sr_it *it;
         rc = sr_plan_leaf(p, v[i].term, strlen(v[i].term), c, &it, &leaf, err);
+        /* --like --cross-lingual: a term that is a glossary name brings its
+         * other names, so similar news in the other languages is found. */
+        long concept = p->opt->cross_lingual && p->gl && rc == RC_OK && it
+                           ? an_glossary_find(p->gl, v[i].term, strlen(v[i].term)) : -1;
+        if (concept >= 0)
+            rc = sr_xl_clause(p, concept, v[i].term, it, c, &it, err);
         if (rc == RC_OK && it) {
             kids[k++] = it;
             char num[48];

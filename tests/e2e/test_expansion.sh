@@ -74,6 +74,8 @@ is "$(top --like ru-05)" "ru-07 ru-04 ru-10" "--like ru-05"
 is "$(top --like zh-01)" "zh-04 zh-07 zh-12" "--like zh-01"
 is "$(ids --like zh-06 | grep -c zh-06)" 0 "the document itself is left out"
 is "$(ids --like en-07 lang:en date:2026)" "$(ids 'lang:en date:2026' | tr ' ' '\n' | grep -v en-07 | tr '\n' ' ' | sed 's/ $//')" "a query restricts --like (here: English items of 2026)"
+is "$(top --like en-07 --cross-lingual | cut -d' ' -f1)" "zh-11" "--like --cross-lingual: the Chinese sepsis item first"
+like "$("$SRCH" --db "$db" --format trec --k 3 --like ru-05 --cross-lingual)" "zh-06" "--like ru-05 --cross-lingual reaches 远程医疗 (zh-06)"
 like "$("$SRCH" --db "$db" --explain --k 1 --like en-07)" "expanded: like: unit\([0-9.]+\) " "--explain lists the terms"
 "$SRCH" --db "$db" --like nope >/dev/null 2>"$TMP/err"; rc=$?
 is "$rc" 2 "--like an unknown id: exit 2"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Golden CLI output on the bundled corpus: text, JSON, TREC and --explain,
+# cross-lingual queries, histograms, suggestions and --like,
 # compared with tests/golden/*.out.  Timings are masked.  After a change
 # that is meant to alter output, regenerate with `make golden` and review the
 # diff (git diff tests/golden/) before committing.
@@ -18,6 +19,12 @@ cases=(
   "trec-or|--format trec --k 5 tuberculosis OR tehran"
   "explain|--color=never --explain --no-snippets --k 2 memorandum digital health"
   "phrase|--format json --no-snippets \"artificial intelligence\" lang:en date:2024..2025"
+  "xl-explain|--color=never --explain --no-snippets --k 3 xl:telemedicine"
+  "xl-json|--format json --no-snippets --k 3 --cross-lingual 人工智能 lang:ru"
+  "histogram|--histogram month --cross-lingual artificial intelligence date:2025"
+  "histogram-json|--format json --histogram week xl:sepsis"
+  "suggest|--no-snippets sepsiss OR телемедецина OR 肺结结"
+  "like|--format trec --k 5 --like en-07 --cross-lingual"
 )
 for c in "${cases[@]}"; do
   name=${c%%|*}; args=${c#*|}

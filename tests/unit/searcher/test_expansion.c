@@ -487,6 +487,25 @@ static void like_finds_similar_documents(void **state)
     search("", &o, &res);
     for (size_t i = 0; i < res.n_hits; i++)
         assert_string_not_equal(res.hits[i].id, "zh-tele");
+    /* --cross-lingual: the glossary names among its terms bring their
+     * translations (even a term no other document has). */
+    char buf[512];
+    o.like_id = "en-tele";
+    search("", &o, &res);
+    assert_null(strstr(ids(&res, buf, sizeof buf), "ru-tele"));
+    o.cross_lingual = 1;
+    search("", &o, &res);
+    if (!strstr(ids(&res, buf, sizeof buf), "ru-tele"))
+        fail_msg("%s / %s", buf, res.expansion);
+    assert_non_null(strstr(ids(&res, buf, sizeof buf), "zh-tele"));
+    assert_non_null(strstr(res.expansion, "telemedicine → телемедицина | 远程医疗"));
+    /* Only one-word names are looked up: 远程医疗 is two words (远程 医疗)
+     * among the terms of zh-tele, 诊所 one (clinic). */
+    o.like_id = "zh-tele";
+    search("", &o, &res);
+    assert_non_null(strstr(ids(&res, buf, sizeof buf), "en-tele"));
+    assert_null(strstr(ids(&res, buf, sizeof buf), "ru-tele"));
+    o.cross_lingual = 0;
     err_t err;
     o.like_id = "no-such-id";
     assert_int_equal(search_rc("", &o, &res, &err), RC_BADINPUT);
