@@ -14,9 +14,9 @@ CC      ?= cc
 PKGS    := icu-uc icu-i18n lmdb json-c libzstd libxxhash uchardet
 OPT     ?= -O2
 CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter \
-           -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP \
+           -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -MMD -MP -pthread \
            $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -pthread
 BUILD   := build
 
 ifeq ($(WERROR),1)

@@ -71,6 +71,8 @@ typedef struct {
     size_t batch_bytes;        /* memory for a batch before it is written into the
                                   run's transaction; 0 = IX_DEFAULT_BATCH_BYTES */
     size_t map_size;           /* initial LMDB map size; 0 = default */
+    unsigned threads;          /* analysis threads besides the caller's; 0 = analyze
+                                  in ix_writer_add() itself.  The index is the same. */
 } ix_writer_options;
 
 typedef struct {

@@ -62,6 +62,9 @@ static const char usage_text[] =
     "  --map-size N        initial LMDB map size (default 1G; doubles when full)\n"
     "  --batch-memory N    memory for buffered documents before they are written\n"
     "                      into the run's transaction (default 256M)\n"
+    "  --threads N         threads that analyze documents (default: one per CPU,\n"
+    "                      at most 8; 1 analyzes in the reading thread); the index\n"
+    "                      is the same whatever N\n"
     "  --quiet             no summary line (problems are still reported)\n"
     "  --stats             print document count, terms, size, generation and exit\n"
     "  --check             verify every checksum and invariant of the index and exit\n"
@@ -82,6 +85,7 @@ typedef struct {
     const char *db;
     int rebuild, prune, quiet, stats, check, compact, no_repair;
     size_t map_size, batch_bytes;
+    long threads;
     size_t max_doc;
     double lock_timeout;
     const char *cjk;
@@ -117,10 +121,13 @@ static int parse_args(int argc, char **argv, options *o)
         {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
         {"compact", no_argument, 0, 'Z'},        {"map-size", required_argument, 0, 'm'},
         {"batch-memory", required_argument, 0, 'B'},
+        {"threads", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->max_doc = CP_DEFAULT_MAX_DOC_BYTES;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cpus < 1 ? 1 : cpus > 8 ? 8 : cpus;
     o->deletes = calloc((size_t)argc, sizeof *o->deletes);
     if (!o->deletes)
         return EXIT_INDEX;
@@ -151,6 +158,13 @@ static int parse_args(int argc, char **argv, options *o)
         case 'S': o->stats = 1; break;
         case 'K': o->check = 1; break;
         case 'Z': o->compact = 1; break;
+        case 'T': {
+            char *end;
+            o->threads = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || o->threads < 1 || o->threads > 64)
+                return usage_error("--threads: '%s' is not a number from 1 to 64", optarg);
+            break;
+        }
         case 'B':
             if (!cli_parse_size(optarg, &o->batch_bytes) || o->batch_bytes < (1u << 20))
                 return usage_error("--batch-memory: '%s' is not a size of at least 1M", optarg);
@@ -358,6 +372,7 @@ static int index_once(const options *o, size_t map_size, size_t *restart)
     wo.lock_timeout = o->lock_timeout;
     wo.map_size = map_size;
     wo.batch_bytes = o->batch_bytes;
+    wo.threads = (unsigned)(o->threads > 1 ? o->threads : 0);
     if (o->cjk)
         wo.analyzer.cjk_mode = (an_cjk_mode)an_cjk_mode_parse(o->cjk);
     ix_writer *w;
