@@ -60,6 +60,8 @@ static const char usage_text[] =
     "  --no-snippets      text and json without snippets (faster)\n"
     "  --no-proximity     rank by BM25 alone (default: BM25 plus a bonus for query\n"
     "                     words that occur close together, on the best 100)\n"
+    "  --exhaustive       score every matching document (trec output otherwise skips\n"
+    "                     those that cannot reach the top k; the results are the same)\n"
     "  --tag NAME         run tag in trec output (default \"ours\")\n"
     "  --help, --version\n"
     "\n"
@@ -68,7 +70,7 @@ static const char usage_text[] =
 
 typedef struct {
     const char *db, *queries, *tag;
-    int count, strict, no_snippets;
+    int count, strict, no_snippets, exhaustive;
     int color;              /* -1 auto, 0 never, 1 always */
     unsigned fmt_flags;
     sr_format fmt;
@@ -119,6 +121,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"colour", optional_argument, 0, 'C'},  {"max-expansions", required_argument, 0, 'X'},
         {"plain", no_argument, 0, 'P'},         {"strict", no_argument, 0, 'S'},
         {"no-snippets", no_argument, 0, 'N'},   {"no-proximity", no_argument, 0, 0x101},
+        {"exhaustive", no_argument, 0, 0x102},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->so = sr_options_default();
@@ -154,6 +157,7 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 'E': o->so.explain = 1; break;
         case 0x101: o->so.no_proximity = 1; break;
+        case 0x102: o->exhaustive = 1; break;
         case 'c': o->count = 1; break;
         case 't': o->tag = optarg; break;
         case 'C':
@@ -187,6 +191,8 @@ static int parse_args(int argc, char **argv, options *o)
      * lose a query to a stray quote: they fall back to plain words. */
     o->so.lenient = o->queries && !o->strict;
     o->so.want_snippets = o->fmt != SR_FMT_TREC && !o->count && !o->no_snippets;
+    /* TREC output never shows the number of matches, so it can prune. */
+    o->so.prune = o->fmt == SR_FMT_TREC && !o->count && !o->exhaustive;
     o->fmt_flags = o->fmt == SR_FMT_TEXT && use_color(o->color) ? SR_FMT_COLOR : 0;
     return -1;
 }

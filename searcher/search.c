@@ -201,7 +201,12 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
     if (rc == RC_OK && sr_topk_init(&top, &res->arena, pool) != RC_OK)
         rc = err_set(err, RC_NOMEM, "out of memory");
     uint64_t total = 0;
-    if (rc == RC_OK) {
+    sr_it **kids;
+    size_t n_kids = rc == RC_OK && opt->prune ? sr_or_kids(root, &kids) : 0;
+    if (rc == RC_OK && n_kids && sr_maxscore_usable(kids, n_kids, &p.coll)) {
+        rc = sr_maxscore_run(kids, n_kids, &res->arena, &top, err);
+        total = top.n;
+    } else if (rc == RC_OK) {
         for (rc = root->ops->next(root, err); rc == RC_OK && root->docid != SR_END;
              rc = root->ops->next(root, err)) {
             total++;

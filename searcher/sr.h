@@ -45,6 +45,9 @@ typedef struct {
     int no_proximity;      /* 1: plain BM25, no proximity bonus (proximity.c) */
     int lenient;           /* 1: a malformed query runs as plain words instead of
                               failing; res->note says so (batch runs) */
+    int prune;             /* 1: skip documents that cannot reach the top k
+                              (maxscore.c); the hits are the same, but
+                              sr_result.total is then only a lower bound */
 } sr_options;
 
 enum { SR_DEFAULT_K = 10, SR_DEFAULT_EXPANSIONS = 100 };
