@@ -10,6 +10,10 @@
 #   make golden          regenerate tests/golden/ on purpose (review the diff)
 # CI adds WERROR=1.
 
+# The engine's version; debian/changelog carries the same (checked by
+# tests/e2e/test_install.sh).
+VERSION := 0.1.0
+
 CC      ?= cc
 PKGS    := icu-uc icu-i18n lmdb json-c libzstd libxxhash uchardet
 OPT     ?= -O2
@@ -64,6 +68,12 @@ $(BUILD)/gen/gen_t2s: analyzers/gen_t2s.c
 
 $(BUILD)/gen/t2s_table.c: $(BUILD)/gen/gen_t2s
 	$< > $@.tmp && mv $@.tmp $@
+
+# libstemmer has no version call: record its Debian version at build time.
+STEMMER_VERSION ?= $(shell dpkg-query -W -f='$${Version}' libstemmer0d 2>/dev/null)
+$(BUILD)/indexer/version.o: CFLAGS += -DIX_ENGINE_VERSION='"$(VERSION)"' \
+                                      -DIX_STEMMER_VERSION='"$(STEMMER_VERSION)"'
+$(BUILD)/indexer/version.o: Makefile
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
