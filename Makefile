@@ -10,9 +10,10 @@
 #   make golden          regenerate tests/golden/ on purpose (review the diff)
 #   make install         install under PREFIX (default /usr/local); DESTDIR for staging
 #   make uninstall       remove what make install put there
+#   make deb             build the Debian package (../healthai-search_*.deb)
 # CI adds WERROR=1.
 
-# The engine's version (checked against the man pages by
+# The engine's version; debian/changelog carries the same (checked by
 # tests/e2e/test_install.sh).
 VERSION := 0.1.0
 
@@ -48,7 +49,7 @@ UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test demo bench fuzz coverage deps golden clean check-deps check-build-deps ensure-deps \
-        install uninstall
+        install uninstall deb
 all: check-deps bin/indexer bin/searcher
 
 HAVE_DEPS = pkg-config --exists $(PKGS) cmocka 2>/dev/null && test -e /usr/include/libstemmer.h
@@ -131,7 +132,7 @@ fuzz:
 
 # ---- install (GNU conventions: every directory derives from PREFIX) -------
 # Nothing is written outside $(DESTDIR)$(PREFIX) unless a directory is
-# overridden on the command line.
+# overridden on the command line (debian/rules puts the units in /lib).
 # The programs find their data in <bindir>/../share/healthai-search, so keep
 # bindir and datadir under the same prefix.
 PREFIX         ?= /usr/local
@@ -176,6 +177,19 @@ uninstall:
 	  $(DESTDIR)$(docdir)/examples/healthai-search.default
 	rm -rf $(DESTDIR)$(pkgdatadir)
 	rmdir $(DESTDIR)$(docdir)/examples $(DESTDIR)$(docdir) 2>/dev/null || true
+
+# dpkg-buildpackage writes next to the source tree and litters debian/, so
+# it runs on a copy in build/deb/; the .deb lands in build/deb/.
+# DEB_BUILD_OPTIONS=nocheck skips the test suite inside the build (CI runs
+# it on the same tree just before).
+DEBDIR := build/deb
+DEBSRC := $(DEBDIR)/healthai-search-$(VERSION)
+deb:
+	rm -rf $(DEBDIR) && mkdir -p $(DEBSRC)
+	tar --exclude='./build*' --exclude=./bin --exclude=./.git --exclude=./demo-index \
+	  -cf - . | tar -C $(DEBSRC) -xf -
+	cd $(DEBSRC) && dpkg-buildpackage -us -uc -b
+	@ls $(DEBDIR)/*.deb
 
 clean:
 	rm -rf build build-san build-cov build-fuzz bin

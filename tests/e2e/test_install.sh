@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make install / uninstall: GNU directories under PREFIX, nothing written
 # outside $DESTDIR$PREFIX, installed programs work on the bundled corpus from
-# anywhere, versions agree (Makefile, --version, man pages),
+# anywhere, versions agree (Makefile, --version, debian/changelog, man pages),
 # units are valid (systemd-analyze verify, when present), uninstall removes
 # every file.
 . "$(dirname "$0")/lib.sh"
@@ -80,6 +80,7 @@ for p in "$IIDX" "$ISRCH"; do
   like "$v" "Snowball libstemmer [0-9]" "${p##*/} --version: libstemmer"
   like "$v" "LMDB [0-9]+\.[0-9]+\.[0-9]+" "${p##*/} --version: LMDB"
 done
+like "$(head -1 "$ROOT/debian/changelog")" "^healthai-search \($version\) " "debian/changelog has the same version"
 for m in indexer searcher; do
   like "$(grep '^\.TH' "$ROOT/man/$m.1")" "\"healthai-search $version\"" "$m.1 names the same version"
 done
