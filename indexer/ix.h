@@ -220,4 +220,11 @@ rc_t ix_check(const char *dir, size_t *n_checked, err_t *err);
 rc_t ix_stat(const char *dir, ix_stats *stats, uint64_t *disk_bytes, char *gen_name,
              size_t gen_name_len, err_t *err);
 
+/* The engine's version ("0.1.0"); a static string. */
+const char *ix_engine_version(void);
+/* The --version text of PROGRAM into out (NUL-terminated, truncated to
+ * cap): engine version, index format, and the ICU, Snowball, LMDB, json-c,
+ * zstd and xxHash versions in use.  Several lines, each ending in '\n'. */
+void ix_version_describe(const char *program, char *out, size_t cap);
+
 #endif

@@ -17,10 +17,6 @@
 #include "../corpus/cp.h"
 #include "ix.h"
 
-#ifndef VERSION
-#define VERSION "0.1.0"
-#endif
-
 enum {
     EXIT_OK = 0,        /* the run finished, even if some documents were skipped */
     EXIT_NOINPUT = 1,   /* inputs were given but not one document could be read */
@@ -71,7 +67,7 @@ static const char usage_text[] =
     "  --compact           copy the index without the space freed by updates and\n"
     "                      switch to the copy (safe while searchers run)\n"
     "  --help              this text\n"
-    "  --version           program and format version\n"
+    "  --version           versions of the program, the index format and the libraries\n"
     "\n"
     "exit status:\n"
     "  0  the run finished (documents that could not be used are reported and skipped)\n"
@@ -174,9 +170,12 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("--map-size: '%s' is not a size of at least 1M", optarg);
             break;
         case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
-        case 'V':
-            printf("indexer %s (index format %d)\n", VERSION, IX_FORMAT_VERSION);
+        case 'V': {
+            char text[1024];
+            ix_version_describe("indexer", text, sizeof text);
+            fputs(text, stdout);
             exit(EXIT_OK);
+        }
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }

@@ -10,12 +10,9 @@
 #include "../common/buf.h"
 #include "../common/cli.h"
 #include "../common/utf8.h"
+#include "../indexer/ix.h"
 #include "format.h"
 #include "sr.h"
-
-#ifndef VERSION
-#define VERSION "0.1.0"
-#endif
 
 enum { EXIT_OK = 0, EXIT_QUERY = 2, EXIT_INDEX = 3 };
 
@@ -63,7 +60,8 @@ static const char usage_text[] =
     "  --exhaustive       score every matching document (trec output otherwise skips\n"
     "                     those that cannot reach the top k; the results are the same)\n"
     "  --tag NAME         run tag in trec output (default \"ours\")\n"
-    "  --help, --version\n"
+    "  --help             this text\n"
+    "  --version          versions of the program, the index format and the libraries\n"
     "\n"
     "exit status: 0 success (also when nothing matched), 2 bad command line or a\n"
     "malformed query (the message names the column), 3 the index could not be read.\n";
@@ -173,7 +171,12 @@ static int parse_args(int argc, char **argv, options *o)
         case 'S': o->strict = 1; break;
         case 'N': o->no_snippets = 1; break;
         case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
-        case 'V': printf("searcher %s\n", VERSION); exit(EXIT_OK);
+        case 'V': {
+            char text[1024];
+            ix_version_describe("searcher", text, sizeof text);
+            fputs(text, stdout);
+            exit(EXIT_OK);
+        }
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: {
             char opt[3] = {'-', (char)optopt, '\0'};
