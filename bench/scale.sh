@@ -19,13 +19,13 @@
 # Python start-up or FTS5's reading of the documents).
 #
 # Work files go to a new directory under SCALE_WORK (default ${TMPDIR:-/tmp}),
-# removed at exit unless SCALE_KEEP=1.  Results: printed and
-# written to bench/last-scale.md.  The machine is shared: compare ratios.
+# removed at exit unless SCALE_KEEP=1.  Results: printed and written to
+# bench/last-scale.md (SCALE_OUT to change).  The machine is shared: compare ratios.
 #
 # usage: bench/scale.sh
 #   SCALE_SIZES="10000 100000 1000000"  SCALE_QUERIES=200  SCALE_SEED=7
 #   SCALE_SOURCE=../shared/eval/reuters21578/docs.jsonl.zst
-#   SCALE_ENGINES="ours xapian fts5"
+#   SCALE_ENGINES="ours xapian fts5"  SCALE_OUT=bench/last-scale.md
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 shared=${SHARED:-$here/../shared}
@@ -166,7 +166,7 @@ for n in $sizes; do
 done
 
 # --- report ------------------------------------------------------------------
-out=$here/bench/last-scale.md
+out=${SCALE_OUT:-$here/bench/last-scale.md}
 "$py" - "$results" "$budget" "$budget_opt" "$source" "$nqueries" "$seed" "$sizes" <<'PY' | tee "$out.tmp"
 import json, os, platform, subprocess, sys, time
 res, budget, budget_opt, source, nq, seed, sizes = sys.argv[1:]
