@@ -4,6 +4,7 @@
 #   make test SANITIZE=1 the same under AddressSanitizer + UBSan
 #   make demo            install nothing; index corpus/ and run example queries
 #   make bench           side-by-side run against Xapian and SQLite FTS5 (needs ../shared)
+#   make bench-scale     the same at 10k, 100k and 1M documents (SCALE_SIZES=...; needs ../shared)
 #   make fuzz            build the libFuzzer targets with clang (tests/fuzz/)
 #   make coverage        run the tests with gcov instrumentation
 #   make deps            install the Debian packages (apt-get; needs root)
@@ -48,8 +49,8 @@ LIB     := $(BUILD)/libengine.a
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all test demo bench fuzz coverage deps golden clean check-deps check-build-deps ensure-deps \
-        install uninstall deb
+.PHONY: all test demo bench bench-scale fuzz coverage deps golden clean check-deps check-build-deps \
+        ensure-deps install uninstall deb
 all: check-deps bin/indexer bin/searcher
 
 HAVE_DEPS = pkg-config --exists $(PKGS) cmocka 2>/dev/null && test -e /usr/include/libstemmer.h
@@ -115,6 +116,9 @@ demo: ensure-deps
 
 bench: all
 	@./bench/bench.sh
+
+bench-scale: all
+	@./bench/scale.sh
 
 deps:
 	./.ci/install-deps
