@@ -75,10 +75,19 @@ void buf_append_str(buf_t *b, const char *s, rc_t *prc)
 
 void buf_append_varint(buf_t *b, uint64_t v, rc_t *prc)
 {
-    buf_reserve(b, VARINT_MAX, prc);
-    if (*prc != RC_OK)
-        return;
-    b->len += varint_put(b->p + b->len, v);
+    /* The hottest append of indexing: reserve only when short of room. */
+    if (b->cap - b->len < VARINT_MAX + BUF_PAD || *prc != RC_OK) {
+        buf_reserve(b, VARINT_MAX, prc);
+        if (*prc != RC_OK)
+            return;
+    }
+    unsigned char *d = b->p + b->len;
+    while (v >= 0x80) {
+        *d++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *d++ = (unsigned char)v;
+    b->len = (size_t)(d - b->p);
 }
 
 void buf_append_u32be(buf_t *b, uint32_t v, rc_t *prc)

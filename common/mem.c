@@ -1,23 +1,27 @@
 /* mem.c - allocation wrapper with optional fault injection (see mem.h). */
 #include "mem.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The only mutable globals in the code base: test hooks, off by default. */
-static long fail_budget = -1;
-static long fail_refused;
+/* The only mutable globals in the code base: test hooks, off by default.
+ * Atomic because the indexer allocates on several threads. */
+static _Atomic long fail_budget = -1;
+static _Atomic long fail_refused;
 
 static int should_fail(void)
 {
-    if (fail_budget < 0)
-        return 0;
-    if (fail_budget == 0) {
-        fail_refused++;
-        return 1;
+    long b = atomic_load_explicit(&fail_budget, memory_order_relaxed);
+    while (b >= 0) {
+        if (b == 0) {
+            fail_refused++;
+            return 1;
+        }
+        if (atomic_compare_exchange_weak(&fail_budget, &b, b - 1))
+            return 0;
     }
-    fail_budget--;
     return 0;
 }
 

@@ -71,6 +71,8 @@ typedef struct {
     size_t batch_bytes;        /* memory for a batch before it is written into the
                                   run's transaction; 0 = IX_DEFAULT_BATCH_BYTES */
     size_t map_size;           /* initial LMDB map size; 0 = default */
+    unsigned threads;          /* analysis threads besides the caller's; 0 = analyze
+                                  in ix_writer_add() itself.  The index is the same. */
 } ix_writer_options;
 
 typedef struct {
@@ -217,5 +219,12 @@ rc_t ix_check(const char *dir, size_t *n_checked, err_t *err);
 /* Summary of an index for --stats: fills stats and the size on disk. */
 rc_t ix_stat(const char *dir, ix_stats *stats, uint64_t *disk_bytes, char *gen_name,
              size_t gen_name_len, err_t *err);
+
+/* The engine's version ("0.1.0"); a static string. */
+const char *ix_engine_version(void);
+/* The --version text of PROGRAM into out (NUL-terminated, truncated to
+ * cap): engine version, index format, and the ICU, Snowball, LMDB, json-c,
+ * zstd and xxHash versions in use.  Several lines, each ending in '\n'. */
+void ix_version_describe(const char *program, char *out, size_t cap);
 
 #endif

@@ -17,10 +17,6 @@
 #include "../corpus/cp.h"
 #include "ix.h"
 
-#ifndef VERSION
-#define VERSION "0.1.0"
-#endif
-
 enum {
     EXIT_OK = 0,        /* the run finished, even if some documents were skipped */
     EXIT_NOINPUT = 1,   /* inputs were given but not one document could be read */
@@ -62,13 +58,16 @@ static const char usage_text[] =
     "  --map-size N        initial LMDB map size (default 1G; doubles when full)\n"
     "  --batch-memory N    memory for buffered documents before they are written\n"
     "                      into the run's transaction (default 256M)\n"
+    "  --threads N         threads that analyze documents (default: one per CPU,\n"
+    "                      at most 8; 1 analyzes in the reading thread); the index\n"
+    "                      is the same whatever N\n"
     "  --quiet             no summary line (problems are still reported)\n"
     "  --stats             print document count, terms, size, generation and exit\n"
     "  --check             verify every checksum and invariant of the index and exit\n"
     "  --compact           copy the index without the space freed by updates and\n"
     "                      switch to the copy (safe while searchers run)\n"
     "  --help              this text\n"
-    "  --version           program and format version\n"
+    "  --version           versions of the program, the index format and the libraries\n"
     "\n"
     "exit status:\n"
     "  0  the run finished (documents that could not be used are reported and skipped)\n"
@@ -82,6 +81,7 @@ typedef struct {
     const char *db;
     int rebuild, prune, quiet, stats, check, compact, no_repair;
     size_t map_size, batch_bytes;
+    long threads;
     size_t max_doc;
     double lock_timeout;
     const char *cjk;
@@ -117,10 +117,13 @@ static int parse_args(int argc, char **argv, options *o)
         {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
         {"compact", no_argument, 0, 'Z'},        {"map-size", required_argument, 0, 'm'},
         {"batch-memory", required_argument, 0, 'B'},
+        {"threads", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->max_doc = CP_DEFAULT_MAX_DOC_BYTES;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = cpus < 1 ? 1 : cpus > 8 ? 8 : cpus;
     o->deletes = calloc((size_t)argc, sizeof *o->deletes);
     if (!o->deletes)
         return EXIT_INDEX;
@@ -151,6 +154,13 @@ static int parse_args(int argc, char **argv, options *o)
         case 'S': o->stats = 1; break;
         case 'K': o->check = 1; break;
         case 'Z': o->compact = 1; break;
+        case 'T': {
+            char *end;
+            o->threads = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || o->threads < 1 || o->threads > 64)
+                return usage_error("--threads: '%s' is not a number from 1 to 64", optarg);
+            break;
+        }
         case 'B':
             if (!cli_parse_size(optarg, &o->batch_bytes) || o->batch_bytes < (1u << 20))
                 return usage_error("--batch-memory: '%s' is not a size of at least 1M", optarg);
@@ -160,9 +170,12 @@ static int parse_args(int argc, char **argv, options *o)
                 return usage_error("--map-size: '%s' is not a size of at least 1M", optarg);
             break;
         case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
-        case 'V':
-            printf("indexer %s (index format %d)\n", VERSION, IX_FORMAT_VERSION);
+        case 'V': {
+            char text[1024];
+            ix_version_describe("indexer", text, sizeof text);
+            fputs(text, stdout);
             exit(EXIT_OK);
+        }
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: return usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -358,6 +371,7 @@ static int index_once(const options *o, size_t map_size, size_t *restart)
     wo.lock_timeout = o->lock_timeout;
     wo.map_size = map_size;
     wo.batch_bytes = o->batch_bytes;
+    wo.threads = (unsigned)(o->threads > 1 ? o->threads : 0);
     if (o->cjk)
         wo.analyzer.cjk_mode = (an_cjk_mode)an_cjk_mode_parse(o->cjk);
     ix_writer *w;

@@ -20,6 +20,7 @@ struct ix_reader {
     const unsigned char **dl_block;
     unsigned char *dl_state;      /* 0 unknown, 1 loaded, 2 absent or bad */
     size_t n_dl;
+    size_t dl_txnid;              /* snapshot they belong to (0 = none) */
 };
 
 rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
@@ -92,6 +93,7 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
                 r->txn = NULL;
             }
             mdb_env_set_mapsize(r->env.env, 0);
+            r->dl_txnid = 0; /* the map moved: cached pointers are stale */
             continue;
         }
         if (m == MDB_READERS_FULL && attempt == 0) {
@@ -122,6 +124,13 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
     r->st.last_run = r->mst.last_run;
     r->st.n_terms = r->mst.n_terms;
     size_t n_dl = r->st.max_docid / IX_DOCLEN_BLOCK + 1;
+    /* The same snapshot as last time (no commit since, so its pages are
+     * untouched): keep the checked blocks; a batch of queries then checks
+     * each block once, not once per query. */
+    size_t txnid = mdb_txn_id(r->txn);
+    if (txnid == r->dl_txnid && n_dl <= r->n_dl)
+        return RC_OK;
+    r->dl_txnid = 0;
     if (n_dl > r->n_dl) {
         const unsigned char **b = mem_realloc(r->dl_block, n_dl * sizeof *b);
         if (b)
@@ -135,6 +144,7 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
         r->n_dl = n_dl;
     }
     memset(r->dl_state, 0, r->n_dl);
+    r->dl_txnid = txnid;
     return RC_OK;
 }
 

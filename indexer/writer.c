@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include "../common/mem.h"
+#include "../common/utf8.h"
 #include "writer_int.h"
 
 ix_writer_options ix_writer_options_default(void)
@@ -179,6 +180,8 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
         rc = err_set(err, RC_NOMEM, "out of memory");
         goto fail;
     }
+    if ((rc = pipeline_open(&cfg, w->opt.threads, &w->pipe, err)) != RC_OK)
+        goto fail;
     if (!w->opt.batch_bytes)
         w->opt.batch_bytes = IX_DEFAULT_BATCH_BYTES;
     w->fresh = w->st.next_docid == 1;
@@ -197,6 +200,7 @@ void ix_writer_close(ix_writer *w)
 {
     if (!w)
         return;
+    pipeline_close(w->pipe);
     if (w->wtxn)
         mdb_txn_abort(w->wtxn);
     if (w->rtxn)
@@ -300,16 +304,23 @@ static rc_t queue_delete(ix_writer *w, uint32_t docid, err_t *err)
     return RC_OK;
 }
 
-/* The batch entry of one term for one document. */
-static rc_t add_postings(ix_writer *w, uint32_t docid, err_t *err)
+/* The batch entries of a prepared document's terms (see ix_job.terms). */
+static rc_t add_postings(ix_writer *w, uint32_t docid, const buf_t *terms, err_t *err)
 {
-    size_t n = docterms_n(w->dt);
-    for (size_t i = 0; i < n; i++) {
-        const char *term;
-        size_t len;
-        const uint32_t *pos;
-        uint32_t n_pos;
-        docterms_get(w->dt, i, &term, &len, &pos, &n_pos);
+    const unsigned char *p = terms->p, *end = p + terms->len;
+    while (p < end) {
+        uint64_t len, n_pos;
+        if (!varint_get(&p, end, &len) || len > (uint64_t)(end - p))
+            return err_set(err, RC_INTERNAL, "prepared terms are malformed");
+        const char *term = (const char *)p;
+        p += len;
+        const unsigned char *pos = p;
+        if (!varint_get(&p, end, &n_pos))
+            return err_set(err, RC_INTERNAL, "prepared terms are malformed");
+        pos = p;
+        for (uint64_t j = 0; j < n_pos; j++)
+            while (p < end && (*p++ & 0x80))
+                ;
         int added;
         strmap_slot *s = strmap_put(&w->terms, term, len, &added);
         if (!s)
@@ -330,11 +341,8 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, err_t *err)
         size_t before = b->ent.cap;
         buf_append_varint(&b->ent, docid - b->last_docid, &rc);
         buf_append_varint(&b->ent, n_pos, &rc);
-        uint32_t prev = 0;
-        for (uint32_t j = 0; j < n_pos; j++) {
-            buf_append_varint(&b->ent, j ? pos[j] - prev : pos[j], &rc);
-            prev = pos[j];
-        }
+        /* The positions are already in the entry's encoding. */
+        buf_append(&b->ent, pos, (size_t)(p - pos), &rc);
         if (rc != RC_OK)
             return err_set(err, rc, "out of memory buffering postings");
         w->batch_mem += b->ent.cap - before;
@@ -344,40 +352,60 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, err_t *err)
     return RC_OK;
 }
 
-static rc_t buffer_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_slot *slot,
-                       err_t *err)
+/* Give the document a docid and hand it to the pipeline; merge_job() fills
+ * its batch entry when the work is done. */
+static rc_t reserve_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_slot *slot,
+                        err_t *err)
 {
     if (w->base_docid + w->n_bdocs >= UINT32_MAX)
         return err_set(err, RC_FULL, "the index has run out of document ids; rebuild it");
     uint32_t docid = w->base_docid + (uint32_t)w->n_bdocs;
-    uint32_t len, title_end;
-    rc_t rc = docterms_analyze(w->dt, w->an, doc->lang, doc->title, doc->title_len,
-                               doc->title_in_text, doc->text, doc->text_len, &len,
-                               &title_end, err);
-    if (rc != RC_OK)
-        return rc;
     if (!mem_grow((void **)&w->bdocs, &w->cap_bdocs, w->n_bdocs + 1, sizeof *w->bdocs))
         return err_set(err, RC_NOMEM, "out of memory");
-    if ((rc = add_postings(w, docid, err)) != RC_OK)
+    rc_t rc = pipeline_submit(w->pipe, doc, hash, docid, err);
+    if (rc != RC_OK)
         return rc;
     bdoc *b = &w->bdocs[w->n_bdocs];
     memset(b, 0, sizeof *b);
-    b->len = len;
     b->id = slot->key;
     b->id_len = slot->len;
-    docrec_encode(&w->scratch, doc, len, title_end, hash, &rc);
+    w->n_bdocs++;
+    w->batch_mem += sizeof *b;
+    slot->value = (slot->value & ~0xffffffffull) | docid;
+    return RC_OK;
+}
+
+static rc_t merge_job(ix_writer *w, const ix_job *j, err_t *err)
+{
+    if (j->rc != RC_OK)
+        return err_set(err, j->rc, "%s", j->err.msg);
+    bdoc *b = &w->bdocs[j->docid - w->base_docid];
+    rc_t rc = add_postings(w, j->docid, &j->terms, err);
+    if (rc != RC_OK)
+        return rc;
+    b->len = j->len;
     b->rec_off = w->recs.len;
-    b->rec_len = w->scratch.len;
-    buf_append(&w->recs, w->scratch.p, w->scratch.len, &rc);
-    text_encode(w->zctx, &w->scratch, doc->text ? doc->text : "", doc->text ? doc->text_len : 0, &rc);
+    b->rec_len = j->rec.len;
+    buf_append(&w->recs, j->rec.p, j->rec.len, &rc);
     b->text_off = w->texts.len;
-    b->text_len = w->scratch.len;
-    buf_append(&w->texts, w->scratch.p, w->scratch.len, &rc);
+    b->text_len = j->text.len;
+    buf_append(&w->texts, j->text.p, j->text.len, &rc);
     if (rc != RC_OK)
         return err_set(err, rc, "out of memory buffering a document");
-    w->n_bdocs++;
-    w->batch_mem += sizeof *b + b->rec_len + b->text_len;
-    slot->value = (slot->value & ~0xffffffffull) | docid;
+    w->batch_mem += b->rec_len + b->text_len;
+    return RC_OK;
+}
+
+/* Merge finished jobs in order: all of them when all, else those done. */
+static rc_t merge_ready(ix_writer *w, int all, err_t *err)
+{
+    ix_job *j;
+    while ((j = pipeline_oldest(w->pipe, all)) != NULL) {
+        rc_t rc = merge_job(w, j, err);
+        pipeline_release(w->pipe);
+        if (rc != RC_OK)
+            return rc;
+    }
     return RC_OK;
 }
 
@@ -397,6 +425,9 @@ static rc_t supersede(ix_writer *w, uint32_t docid, err_t *err)
  * transaction stays open until commit: searchers still see nothing. */
 static rc_t flush_batch(ix_writer *w, err_t *err)
 {
+    rc_t mrc = merge_ready(w, 1, err);
+    if (mrc != RC_OK)
+        return mrc;
     if (!w->wtxn) {
         int r = mdb_txn_begin(w->env.env, NULL, 0, &w->wtxn);
         if (r)
@@ -430,6 +461,14 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
     if (id_len == 0 || id_len > IX_ID_MAX)
         return err_set(err, RC_BADINPUT, "document id %s (%zu bytes; 1..%d allowed)",
                        id_len ? "too long" : "empty", id_len, IX_ID_MAX);
+    /* Checked here, not by the analyzer: analysis may run later, on
+     * another thread, when skipping the document is no longer possible. */
+    if (doc->title && utf8_valid_prefix(doc->title, doc->title_len) != doc->title_len)
+        return err_set(err, RC_BADINPUT, "title is not valid UTF-8 at byte %zu",
+                       utf8_valid_prefix(doc->title, doc->title_len));
+    if (doc->text && utf8_valid_prefix(doc->text, doc->text_len) != doc->text_len)
+        return err_set(err, RC_BADINPUT, "text is not valid UTF-8 at byte %zu",
+                       utf8_valid_prefix(doc->text, doc->text_len));
     err_t e;
     err_clear(&e);
     uint64_t hash = doc_hash(doc);
@@ -469,9 +508,16 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
             return fail(w, rc, &e, err);
         }
     }
-    rc_t rc = buffer_doc(w, doc, hash, s, &e);
-    if (rc == RC_BADINPUT)
-        return err_set(err, rc, "%s", e.msg);
+    rc_t rc = RC_OK;
+    while (rc == RC_OK && pipeline_must_take(w->pipe)) {
+        ix_job *j = pipeline_oldest(w->pipe, 1);
+        rc = merge_job(w, j, &e);
+        pipeline_release(w->pipe);
+    }
+    if (rc == RC_OK)
+        rc = reserve_doc(w, doc, hash, s, &e);
+    if (rc == RC_OK)
+        rc = merge_ready(w, 0, &e);
     if (rc != RC_OK)
         return fail(w, rc, &e, err);
     s->value |= IDV_SEEN;
@@ -635,7 +681,11 @@ rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err)
         w->rtxn = NULL;
     }
     err_t e;
-    rc_t rc = w->wtxn ? commit_flushed(w, &e) : commit_from_memory(w, &e);
+    err_clear(&e);
+    rc_t rc = merge_ready(w, 1, &e);
+    if (rc != RC_OK)
+        return fail(w, rc, &e, err);
+    rc = w->wtxn ? commit_flushed(w, &e) : commit_from_memory(w, &e);
     if (rc == RC_OK) {
         w->run.generation = w->st.generation;
         if (w->new_gen) {

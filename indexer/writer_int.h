@@ -34,11 +34,44 @@ typedef struct {
 #define IDV_QUEUED (1ull << 32)   /* the indexed version is queued for deletion */
 #define IDV_SEEN (1ull << 33)     /* present in this run's input (for --prune) */
 
+/* One document on its way through the pipeline (pipeline.c). */
+typedef struct {
+    buf_t in;              /* copies of the document's strings */
+    ix_doc doc;            /* pointing into in (or the caller's, inline) */
+    uint64_t hash;
+    uint32_t docid;        /* reserved by the writer */
+    rc_t rc;               /* results, valid once done */
+    err_t err;
+    uint32_t len, title_end;
+    buf_t terms;           /* per term: varint len, bytes, varint tf, tf position varints */
+    buf_t rec, text;       /* the docs and text values */
+    int done;
+} ix_job;
+
+typedef struct ix_pipeline ix_pipeline;
+
+/* Interface to code in pipeline.c.  n_threads 0 runs each job inside
+ * pipeline_submit().  The caller owns every call but the workers' own. */
+rc_t pipeline_open(const an_config *cfg, size_t n_threads, ix_pipeline **out, err_t *err);
+void pipeline_close(ix_pipeline *p);
+/* Nonzero when pipeline_submit() needs a slot freed first. */
+int pipeline_must_take(const ix_pipeline *p);
+int pipeline_empty(const ix_pipeline *p);
+/* Copies doc (unless inline) and queues it. */
+rc_t pipeline_submit(ix_pipeline *p, const ix_doc *doc, uint64_t hash, uint32_t docid,
+                     err_t *err);
+/* The oldest job if it is finished (waiting for it when wait), else NULL;
+ * NULL too when nothing is queued.  Valid until pipeline_release(). */
+ix_job *pipeline_oldest(ix_pipeline *p, int wait);
+void pipeline_release(ix_pipeline *p);
+/* End of interface to pipeline.c */
+
 struct ix_writer {
     ix_env env;
     ix_writer_options opt;
     an_analyzer *an;
-    ix_docterms *dt;
+    ix_docterms *dt;         /* for deletions (commit.c) */
+    ix_pipeline *pipe;
     ix_meta_stats st;        /* as found at open */
     int fresh;               /* the generation started empty */
     int new_gen;             /* the generation is not CURRENT yet */

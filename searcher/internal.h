@@ -391,6 +391,17 @@ double sr_topk_threshold(const sr_topk *t);
 void sr_topk_sort(sr_topk *t);
 /* End of interface */
 
+/* ---- Interface to code in maxscore.c: safe pruning over an OR ----------- */
+/* Nonzero when the clauses' bounds are usable (finite, non-negative, BM25
+ * parameters in range) and there are at least two. */
+int sr_maxscore_usable(sr_it *const *kids, size_t n, const sr_collection *c);
+/* Fill top exactly as scoring every document matching any of the unstarted
+ * kids would, without scoring most of them. */
+rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *err);
+/* iters.c: the clauses of an OR node, or 0 when it is not one. */
+size_t sr_or_kids(sr_it *it, sr_it ***out);
+/* End of interface */
+
 /* ---- Interface to code in proximity.c ---------------------------------- */
 enum { SR_PROX_WINDOW = 5, SR_PROX_POOL = 100 };
 #define SR_PROX_SCALE 0.5

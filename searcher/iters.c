@@ -252,6 +252,14 @@ static rc_t multi_new(arena_t *a, const sr_it_ops *ops, sr_it **kids, size_t n, 
     return RC_OK;
 }
 
+size_t sr_or_kids(sr_it *it, sr_it ***out)
+{
+    if (it->ops != &or_ops)
+        return 0;
+    *out = ((sr_multi *)it)->kids;
+    return ((sr_multi *)it)->n;
+}
+
 rc_t sr_or_new(arena_t *a, sr_it **kids, size_t n, sr_it **out)
 {
     if (n == 1) {

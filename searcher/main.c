@@ -10,12 +10,9 @@
 #include "../common/buf.h"
 #include "../common/cli.h"
 #include "../common/utf8.h"
+#include "../indexer/ix.h"
 #include "format.h"
 #include "sr.h"
-
-#ifndef VERSION
-#define VERSION "0.1.0"
-#endif
 
 enum { EXIT_OK = 0, EXIT_QUERY = 2, EXIT_INDEX = 3 };
 
@@ -61,6 +58,8 @@ static const char usage_text[] =
     "  --no-snippets      text and json without snippets (faster)\n"
     "  --no-proximity     rank by BM25 alone (default: BM25 plus a bonus for query\n"
     "                     words that occur close together, on the best 100)\n"
+    "  --exhaustive       score every matching document (trec output otherwise skips\n"
+    "                     those that cannot reach the top k; the results are the same)\n"
     "  --tag NAME         run tag in trec output (default \"ours\")\n"
     "  --cross-lingual    expand every word with its English, Russian and Chinese\n"
     "                     equivalents from the glossary (one clause per concept)\n"
@@ -69,7 +68,8 @@ static const char usage_text[] =
     "  --like ID          documents similar to document ID (its 25 most\n"
     "                     characteristic terms); a QUERY given too must match too\n"
     "  --no-suggest       no \"did you mean\" for words the index does not have\n"
-    "  --help, --version\n"
+    "  --help             this text\n"
+    "  --version          versions of the program, the index format and the libraries\n"
     "\n"
     "environment: HEALTHAI_SEARCH_DATADIR  the directory of glossary.tsv (default:\n"
     "../share/healthai-search/, then ../analyzers/data/, next to the program)\n"
@@ -80,7 +80,7 @@ static const char usage_text[] =
 
 typedef struct {
     const char *db, *queries, *tag;
-    int count, strict, no_snippets, no_suggest;
+    int count, strict, no_snippets, no_suggest, exhaustive;
     int color;              /* -1 auto, 0 never, 1 always */
     const char *hist_unit;  /* --histogram */
     unsigned fmt_flags;
@@ -134,6 +134,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"no-snippets", no_argument, 0, 'N'},   {"no-proximity", no_argument, 0, 0x101},
         {"cross-lingual", no_argument, 0, 0x102}, {"histogram", required_argument, 0, 0x103},
         {"like", required_argument, 0, 0x104},  {"no-suggest", no_argument, 0, 0x105},
+        {"exhaustive", no_argument, 0, 0x106},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->so = sr_options_default();
@@ -182,6 +183,7 @@ static int parse_args(int argc, char **argv, options *o)
             o->so.like_id = optarg;
             break;
         case 0x105: o->no_suggest = 1; break;
+        case 0x106: o->exhaustive = 1; break;
         case 'c': o->count = 1; break;
         case 't': o->tag = optarg; break;
         case 'C':
@@ -197,7 +199,12 @@ static int parse_args(int argc, char **argv, options *o)
         case 'S': o->strict = 1; break;
         case 'N': o->no_snippets = 1; break;
         case 'h': fputs(usage_text, stdout); exit(EXIT_OK);
-        case 'V': printf("searcher %s\n", VERSION); exit(EXIT_OK);
+        case 'V': {
+            char text[1024];
+            ix_version_describe("searcher", text, sizeof text);
+            fputs(text, stdout);
+            exit(EXIT_OK);
+        }
         case ':': return usage_error("option '%s' needs a value", argv[optind - 1]);
         default: {
             char opt[3] = {'-', (char)optopt, '\0'};
@@ -220,6 +227,8 @@ static int parse_args(int argc, char **argv, options *o)
                           !o->no_snippets && !o->so.histogram;
     /* Batch evaluation (TREC runs) never reads suggestions: skip their cost. */
     o->so.suggest = !o->no_suggest && o->fmt != SR_FMT_TREC && !o->count;
+    /* TREC output never shows the number of matches, so it can prune. */
+    o->so.prune = o->fmt == SR_FMT_TREC && !o->count && !o->exhaustive;
     o->fmt_flags = o->fmt == SR_FMT_TEXT && use_color(o->color) ? SR_FMT_COLOR : 0;
     if (o->so.histogram && isatty(STDOUT_FILENO))
         o->fmt_flags |= SR_FMT_BLOCKS;

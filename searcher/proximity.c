@@ -28,12 +28,6 @@ typedef struct {
     uint32_t word;
 } occ;
 
-static int cmp_occ(const void *a, const void *b)
-{
-    const occ *x = a, *y = b;
-    return (x->pos > y->pos) - (x->pos < y->pos);
-}
-
 static int cmp_docid(const void *a, const void *b)
 {
     const sr_scored *x = a, *y = b;
@@ -98,27 +92,36 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
     }
     occ *o = NULL;
     size_t cap = 0;
+    const uint32_t **lists = arena_alloc(p->arena, nw * sizeof *lists);
+    uint32_t *lens = arena_alloc(p->arena, nw * sizeof *lens);
+    uint32_t *at = arena_alloc(p->arena, nw * sizeof *at);
+    if (!lists || !lens || !at)
+        rc = err_set(err, RC_NOMEM, "out of memory");
     for (size_t d = 0; d < n && rc == RC_OK; d++) {
         size_t no = 0;
         for (size_t i = 0; i < nw && rc == RC_OK; i++) {
+            lens[i] = at[i] = 0;
             if (!its[i] || (rc = ix_iter_skip_to(its[i], docs[d].docid, err)) != RC_OK ||
                 ix_iter_eof(its[i]) || ix_iter_docid(its[i]) != docs[d].docid)
                 continue;
-            const uint32_t *pos;
-            uint32_t np;
-            if ((rc = ix_iter_positions(its[i], &pos, &np, err)) != RC_OK)
-                break;
-            if (!mem_grow((void **)&o, &cap, no + np, sizeof *o)) {
-                rc = err_set(err, RC_NOMEM, "out of memory");
-                break;
-            }
-            for (uint32_t j = 0; j < np; j++)
-                o[no++] = (occ){pos[j], (uint32_t)i};
+            rc = ix_iter_positions(its[i], &lists[i], &lens[i], err);
+            no += lens[i];
         }
         if (rc != RC_OK)
             break;
-        if (no)
-            qsort(o, no, sizeof *o, cmp_occ);
+        if (!mem_grow((void **)&o, &cap, no + 1, sizeof *o)) {
+            rc = err_set(err, RC_NOMEM, "out of memory");
+            break;
+        }
+        /* Each word's positions are sorted: merge them (a few words, so a
+         * scan for the smallest head beats a sort). */
+        for (size_t k = 0; k < no; k++) {
+            size_t best = SIZE_MAX;
+            for (size_t i = 0; i < nw; i++)
+                if (at[i] < lens[i] && (best == SIZE_MAX || lists[i][at[i]] < lists[best][at[best]]))
+                    best = i;
+            o[k] = (occ){lists[best][at[best]++], (uint32_t)best};
+        }
         bonus[d] = doc_bonus(p, words, nw, o, no, ix_doc_len(p->r, docs[d].docid), acc);
         docs[d].score += bonus[d];
     }

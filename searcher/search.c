@@ -304,7 +304,15 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
     uint64_t total = 0;
     long *ords = NULL;
     size_t n_ords = 0, cap_ords = 0;
-    if (rc == RC_OK) {
+    sr_it **kids;
+    /* A histogram counts every match and --like leaves one out: no pruning. */
+    size_t n_kids = rc == RC_OK && opt->prune && !opt->histogram && !opt->like_id
+                        ? sr_or_kids(root, &kids)
+                        : 0;
+    if (rc == RC_OK && n_kids && sr_maxscore_usable(kids, n_kids, &p.coll)) {
+        rc = sr_maxscore_run(kids, n_kids, &res->arena, &top, err);
+        total = top.n;
+    } else if (rc == RC_OK) {
         for (rc = root->ops->next(root, err); rc == RC_OK && root->docid != SR_END;
              rc = root->ops->next(root, err)) {
             if (root->docid == like)

@@ -51,6 +51,9 @@ typedef struct {
     int suggest;           /* 1: "did you mean" for query words the index lacks */
     const char *like_id;   /* more like this external id (the query, if any, must
                               match too); NULL: off */
+    int prune;             /* 1: skip documents that cannot reach the top k
+                              (maxscore.c); the hits are the same, but
+                              sr_result.total is then only a lower bound */
 } sr_options;
 
 enum { SR_HIST_NONE = 0, SR_HIST_YEAR, SR_HIST_MONTH, SR_HIST_WEEK };

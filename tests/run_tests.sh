@@ -51,6 +51,6 @@ for t in tests/e2e/test_*.sh; do
   fi
 done
 
-[ $skip -gt 0 ] && echo "($skip of the passed tests were skipped: ../shared not found)"
+[ $skip -gt 0 ] && echo "($skip of the passed tests were skipped: ../shared or a tool not found)"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
