@@ -71,6 +71,9 @@ typedef struct {
     size_t batch_bytes;        /* memory for a batch before it is written into the
                                   run's transaction; 0 = IX_DEFAULT_BATCH_BYTES */
     size_t map_size;           /* initial LMDB map size; 0 = default */
+    uint32_t max_positions;    /* word positions indexed per document; the rest
+                                  is stored but not searchable;
+                                  0 = IX_DEFAULT_MAX_POSITIONS (format.h) */
 } ix_writer_options;
 
 typedef struct {
@@ -80,6 +83,13 @@ typedef struct {
 } ix_run_stats;
 
 enum { IX_DEFAULT_BATCH_BYTES = 256u << 20 };
+
+/* What ix_writer_add() had to leave out of the last document it indexed. */
+typedef struct {
+    uint64_t long_words;       /* words longer than AN_TERM_MAX bytes (not indexed) */
+    int truncated;             /* words at positions from max_positions on were
+                                  not indexed; the text is stored whole */
+} ix_add_notes;
 
 typedef struct ix_writer ix_writer;
 
@@ -97,6 +107,8 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
  * empty or longer than IX_ID_MAX (the document is not added, the writer
  * stays usable); RC_NOMEM is sticky. */
 rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err);
+/* What the last successful ix_writer_add() left out (zeros when nothing). */
+ix_add_notes ix_writer_last_notes(const ix_writer *w);
 /* Delete by external id; *found = 0 when there is no such document. */
 rc_t ix_writer_delete(ix_writer *w, const char *id, int *found, err_t *err);
 /* Mark every indexed document that was not added in this run for deletion
@@ -143,6 +155,7 @@ typedef struct {
     uint32_t len;           /* tokens */
     uint32_t title_end;     /* positions below this are in the title */
     unsigned flags;
+    uint32_t max_pos;       /* with IX_FLAG_TRUNCATED: the position limit used */
     uint64_t hash;
     const char *id, *title, *date, *lang, *source, *charset, *repair, *file;
     size_t id_len, title_len, date_len, lang_len, source_len, charset_len, repair_len, file_len;
@@ -199,8 +212,13 @@ uint32_t ix_iter_block_last(const ix_iter *it);
 const ix_term_info *ix_iter_term_info(const ix_iter *it);
 void ix_iter_close(ix_iter *it);
 
-/* Length of a document in tokens (0 when it does not exist). */
+/* Length of a document in tokens (0 when it does not exist).  A damaged
+ * lengths block also gives 0 and is remembered: see ix_reader_damage(). */
 uint32_t ix_doc_len(ix_reader *r, uint32_t docid);
+/* RC_CORRUPT (with the message) when a function of this snapshot without an
+ * error return (ix_doc_len) met damage; else RC_OK.  Check it before
+ * trusting results. */
+rc_t ix_reader_damage(const ix_reader *r, err_t *err);
 /* Record of a document.  RC_OK, RC_NOTFOUND, RC_CORRUPT. */
 rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err);
 /* Docid of an external id.  RC_OK, RC_NOTFOUND, RC_CORRUPT. */

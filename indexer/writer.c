@@ -351,11 +351,16 @@ static rc_t buffer_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_sl
         return err_set(err, RC_FULL, "the index has run out of document ids; rebuild it");
     uint32_t docid = w->base_docid + (uint32_t)w->n_bdocs;
     uint32_t len, title_end;
+    uint64_t long_before = an_words_too_long(w->an);
+    uint32_t max_pos = w->opt.max_positions ? w->opt.max_positions : IX_DEFAULT_MAX_POSITIONS;
+    int truncated;
     rc_t rc = docterms_analyze(w->dt, w->an, doc->lang, doc->title, doc->title_len,
-                               doc->title_in_text, doc->text, doc->text_len, &len,
-                               &title_end, err);
+                               doc->title_in_text, doc->text, doc->text_len, max_pos,
+                               &len, &title_end, &truncated, err);
     if (rc != RC_OK)
         return rc;
+    w->notes.long_words = an_words_too_long(w->an) - long_before;
+    w->notes.truncated = truncated;
     if (!mem_grow((void **)&w->bdocs, &w->cap_bdocs, w->n_bdocs + 1, sizeof *w->bdocs))
         return err_set(err, RC_NOMEM, "out of memory");
     if ((rc = add_postings(w, docid, err)) != RC_OK)
@@ -365,7 +370,7 @@ static rc_t buffer_doc(ix_writer *w, const ix_doc *doc, uint64_t hash, strmap_sl
     b->len = len;
     b->id = slot->key;
     b->id_len = slot->len;
-    docrec_encode(&w->scratch, doc, len, title_end, hash, &rc);
+    docrec_encode(&w->scratch, doc, len, title_end, truncated ? max_pos : 0, hash, &rc);
     b->rec_off = w->recs.len;
     b->rec_len = w->scratch.len;
     buf_append(&w->recs, w->scratch.p, w->scratch.len, &rc);
@@ -422,8 +427,14 @@ static rc_t flush_batch(ix_writer *w, err_t *err)
     return RC_OK;
 }
 
+ix_add_notes ix_writer_last_notes(const ix_writer *w)
+{
+    return w->notes;
+}
+
 rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
 {
+    memset(&w->notes, 0, sizeof w->notes);
     if (w->sticky != RC_OK || w->committed)
         return fail(w, w->sticky ? w->sticky : RC_INTERNAL, &w->sticky_err, err);
     size_t id_len = doc->id ? strlen(doc->id) : 0;

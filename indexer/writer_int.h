@@ -39,6 +39,7 @@ struct ix_writer {
     ix_writer_options opt;
     an_analyzer *an;
     ix_docterms *dt;
+    ix_add_notes notes;      /* of the last document added */
     ix_meta_stats st;        /* as found at open */
     int fresh;               /* the generation started empty */
     int new_gen;             /* the generation is not CURRENT yet */
