@@ -20,6 +20,7 @@ struct ix_reader {
     const unsigned char **dl_block;
     unsigned char *dl_state;      /* 0 unknown, 1 loaded, 2 absent or bad */
     size_t n_dl;
+    err_t damage;                 /* RC_CORRUPT seen where no error could be returned */
 };
 
 rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
@@ -30,10 +31,11 @@ rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
         return err_set(err, RC_NOMEM, "out of memory opening the index");
     r->env.lock_fd = -1;
     rc_t rc = RC_IO;
+    err_t e;
+    err_clear(&e);
     /* A writer may remove the generation we just resolved; look again. */
     for (int attempt = 0; attempt < 3; attempt++) {
         char gen[64];
-        err_t e;
         err_clear(&e);
         rc = env_current(dir, gen, sizeof gen, &e);
         if (rc == RC_NOTFOUND) {
@@ -48,6 +50,8 @@ rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
                 err_set(err, rc, "%s", e.msg);
             break;
         }
+        if (attempt == 2)   /* the generation is still named but its data.mdb is gone */
+            err_set(err, rc, "%s (its data.mdb is missing)", e.msg);
     }
     if (rc != RC_OK) {
         ix_reader_close(r);
@@ -135,6 +139,7 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
         r->n_dl = n_dl;
     }
     memset(r->dl_state, 0, r->n_dl);
+    err_clear(&r->damage);
     return RC_OK;
 }
 
@@ -213,6 +218,14 @@ rc_t ix_terms_prefix(ix_reader *r, const char *prefix, size_t len, size_t max,
     return rc;
 }
 
+rc_t ix_reader_damage(const ix_reader *r, err_t *err)
+{
+    if (r->damage.rc == RC_OK)
+        return RC_OK;
+    *err = r->damage;
+    return r->damage.rc;
+}
+
 uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
 {
     size_t b = docid / IX_DOCLEN_BLOCK;
@@ -227,12 +240,21 @@ uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
         err_t e;
         err_clear(&e);
         r->dl_state[b] = 2;
-        if (mdb_get(r->txn, r->env.doclens, &k, &v) == 0 &&
+        int m = mdb_get(r->txn, r->env.doclens, &k, &v);
+        if (m == 0 &&
             val_open(v.mv_data, v.mv_size, IX_TAG_DOCLENS, "document lengths", &p, &n, &e) ==
                 RC_OK &&
             n == IX_DOCLEN_BLOCK * 4) {
             r->dl_block[b] = p;
             r->dl_state[b] = 1;
+        } else if (m != MDB_NOTFOUND && r->damage.rc == RC_OK) {
+            /* An absent block is a block of deleted documents; a bad one
+             * must not score as if its documents were empty. */
+            if (e.rc == RC_OK)
+                err_set(&e, RC_CORRUPT, m ? "reading document lengths: %s" :
+                        "corrupt index: document lengths block has the wrong size%s",
+                        m ? mdb_strerror(m) : "");
+            r->damage = e;
         }
     }
     if (r->dl_state[b] != 1)
