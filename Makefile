@@ -5,7 +5,8 @@
 #   make demo            install nothing; index corpus/ and run example queries
 #   make bench           side-by-side run against Xapian and SQLite FTS5 (needs ../shared)
 #   make bench-scale     the same at 10k, 100k and 1M documents (SCALE_SIZES=...; needs ../shared)
-#   make fuzz            build the libFuzzer targets with clang (tests/fuzz/)
+#   make fuzz            fuzz every libFuzzer target (tests/fuzz/) for FUZZ_SECONDS each (180)
+#   make fuzz-smoke      the same for a few seconds each (CI)
 #   make coverage        run the tests with gcov instrumentation
 #   make deps            install the Debian packages (apt-get; needs root)
 #   make golden          regenerate tests/golden/ on purpose (review the diff)
@@ -48,9 +49,14 @@ LIB     := $(BUILD)/libengine.a
 
 UNIT_SRC := $(wildcard tests/unit/*/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Each fuzz target's entry point again, built by $(CC) with a small driver
+# that replays its seeds and past crashes (tests/fuzz/corpus/NAME/).
+FUZZ_NAMES  := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN  := $(FUZZ_NAMES:%=$(BUILD)/tests/fuzz/replay-%)
+FUZZ_SECONDS ?= 180
 
-.PHONY: all test demo bench bench-scale fuzz coverage deps golden clean check-deps check-build-deps \
-        ensure-deps install uninstall deb
+.PHONY: all test demo bench bench-scale fuzz fuzz-smoke fuzz-build coverage deps golden clean \
+        check-deps check-build-deps ensure-deps install uninstall deb
 all: check-deps bin/indexer bin/searcher
 
 HAVE_DEPS = pkg-config --exists $(PKGS) cmocka 2>/dev/null && test -e /usr/include/libstemmer.h
@@ -106,9 +112,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) -lcmocka
 
+$(BUILD)/tests/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-missing-prototypes -DFUZZ_SEEDS='"tests/fuzz/corpus/$*"' $(LDFLAGS) -o $@ \
+	  tests/fuzz/replay.c $< $(LIB) $(LDLIBS)
+
 test: ensure-deps
-	@$(MAKE) --no-print-directory -s all $(UNIT_BIN)
-	@BUILD=$(BUILD) tests/run_tests.sh $(UNIT_BIN)
+	@$(MAKE) --no-print-directory -s all $(UNIT_BIN) $(REPLAY_BIN)
+	@BUILD=$(BUILD) tests/run_tests.sh $(UNIT_BIN) $(REPLAY_BIN)
 
 demo: ensure-deps
 	@$(MAKE) --no-print-directory -s all
@@ -131,8 +142,14 @@ coverage:
 	@for m in $(MODULES); do gcov -n -o build-cov/$$m $$m/*.c 2>/dev/null; done | \
 	  awk '/^File/{f=$$2} /^Lines executed/{print f, $$2, $$4}' | grep -v '^.\(/usr\|tests\)'
 
-fuzz:
+fuzz-build:
 	$(MAKE) -C tests/fuzz
+
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+fuzz-smoke:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),5)
 
 # ---- install (GNU conventions: every directory derives from PREFIX) -------
 # Nothing is written outside $(DESTDIR)$(PREFIX) unless a directory is

@@ -39,8 +39,10 @@
 #include "../common/buf.h"
 #include "../common/rc.h"
 
-/* Terms longer than this (bytes, after folding) are dropped: LMDB keys are at
- * most 511 bytes, and such "words" are base64, URLs or garbage anyway. */
+/* Terms longer than this (bytes, after folding) are dropped (they keep their
+ * position, like a stopword): LMDB keys are at most 511 bytes, and such
+ * "words" are base64, URLs or garbage anyway.  an_words_too_long() counts
+ * them, so callers can say so. */
 enum { AN_TERM_MAX = 120 };
 
 typedef enum {
@@ -117,6 +119,10 @@ const an_config *an_get_config(const an_analyzer *an);
  * Returns RC_OK, RC_BADINPUT, RC_NOMEM, RC_INTERNAL or what emit returned. */
 rc_t an_analyze(an_analyzer *an, const char *lang, const char *text, size_t len,
                 uint32_t *pos, an_emit_fn emit, void *ctx, err_t *err);
+
+/* Words an_analyze() dropped for being longer than AN_TERM_MAX bytes, over
+ * the analyzer's life (take the difference around a call). */
+uint64_t an_words_too_long(const an_analyzer *an);
 
 /* The script of the first letter or digit in a folded term (for callers that
  * only have a term, such as prefix expansion). */

@@ -27,6 +27,7 @@ struct an_analyzer {
     buf_t term;
     buf_t stem;
     an_stemcache *stems;
+    uint64_t too_long;   /* words dropped for exceeding AN_TERM_MAX, ever */
 };
 
 /* Per-call view: for each script, which stemmer and which stopwords. */
@@ -42,7 +43,8 @@ typedef struct {
     uint32_t pos;          /* that word's position */
     unsigned char ch[4];   /* folded character, UTF-8 */
     size_t ch_len;
-    size_t start;          /* byte offset of the character */
+    size_t start, end;     /* byte offsets of the character in the text (the
+                            * folded form can be longer: U+FAD7 -> U+27ED3) */
     int emitted;           /* bigram mode: a bigram already used this run */
 } han_run;
 
@@ -232,7 +234,7 @@ static rc_t run_end(scan *sc)
     rc_t rc = RC_OK;
     han_run *r = &sc->run;
     if (r->active && sc->an->cfg.cjk_mode == AN_CJK_BIGRAMS && !r->emitted)
-        rc = emit_gram(sc, r->ch, r->ch_len, (*sc->pos)++, r->start, r->start + r->ch_len, 0);
+        rc = emit_gram(sc, r->ch, r->ch_len, (*sc->pos)++, r->start, r->end, 0);
     r->active = 0;
     r->emitted = 0;
     return rc;
@@ -327,6 +329,7 @@ static rc_t han_bigrams_only(scan *sc, int32_t ustart, int32_t uend, size_t star
         memcpy(r->ch, ch, len);
         r->ch_len = len;
         r->start = s;
+        r->end = e;
     }
     r->uend = uend;
     return RC_OK;
@@ -359,6 +362,7 @@ static rc_t han_overlays(scan *sc, int32_t ustart, int32_t uend, size_t start, s
         memcpy(r->ch, ch, len);
         r->ch_len = len;
         r->start = s;
+        r->end = e;
     }
     r->uend = uend;
     r->pos = pos;
@@ -381,6 +385,7 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
     if (an->term.len == 0)
         return RC_OK;
     if (an->term.len > AN_TERM_MAX) {
+        an->too_long++;
         (*sc->pos)++;
         return RC_OK;
     }
@@ -491,6 +496,11 @@ rc_t an_analyze(an_analyzer *an, const char *lang, const char *text, size_t len,
         off += n;
     }
     return rc;
+}
+
+uint64_t an_words_too_long(const an_analyzer *an)
+{
+    return an->too_long;
 }
 
 an_script an_term_script(const char *term, size_t len)

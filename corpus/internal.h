@@ -84,7 +84,8 @@ void charset_close(cp_charset *cs);    /* NULL is a no-op */
 /* Decide how bytes[0..len) are encoded.  On RC_OK *out and *out_len lend either
  * a part of bytes (UTF-8, BOM dropped; it may still hold a few invalid
  * sequences, which clean_utf8() replaces and reports) or cs's own buffer
- * holding the conversion (valid UTF-8, NUL-terminated), valid until the
+ * holding the conversion (valid UTF-8 but for NUL bytes, which the source
+ * may hold as U+0000; NUL-terminated), valid until the
  * next call.  When res->binary is set, *out is not meaningful.  hint: the
  * ICU name of a charset to use instead of guessing when the bytes are not
  * UTF-8 (an earlier line of the same JSON Lines file), or NULL.

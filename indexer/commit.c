@@ -204,9 +204,14 @@ static rc_t collect_doc_terms(ix_writer *w, MDB_txn *txn, uint32_t docid, arena_
     if ((rc = text_decode(tv.mv_data, tv.mv_size, &w->scratch, err)) != RC_OK)
         return rc;
     uint32_t len, title_end;
+    int truncated;
+    /* Analyzed with the limit it was indexed with, so exactly its terms
+     * are found. */
     rc = docterms_analyze(w->dt, w->an, lang, title, di.title_len,
                           (di.flags & IX_FLAG_TITLE_IN_TEXT) != 0, (const char *)w->scratch.p,
-                          w->scratch.len, &len, &title_end, err);
+                          w->scratch.len,
+                          (di.flags & IX_FLAG_TRUNCATED) ? di.max_pos : UINT32_MAX, &len,
+                          &title_end, &truncated, err);
     if (rc != RC_OK)
         return rc;
     size_t nt = docterms_n(w->dt);

@@ -3,6 +3,7 @@
  * that it opens, switch CURRENT to it.  Searchers that have the old
  * generation open keep reading it; the next writer removes it once nobody
  * has it open.  Holds the write lock throughout, so no update is lost. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,10 +53,19 @@ rc_t ix_compact(const char *dir, double lock_timeout, uint64_t *before, uint64_t
     rc = env_new_generation(dir, next, sizeof next, err);
     if (rc == RC_OK) {
         char path[4096];
-        snprintf(path, sizeof path, "%s/%s", dir, next);
-        int r = mdb_env_copy2(e.env, path, MDB_CP_COMPACT);
-        if (r)
-            rc = env_err(err, r, "compacting the index");
+        snprintf(path, sizeof path, "%s/%s/data.mdb", dir, next);
+        /* Our own file, not mdb_env_copy2's: LMDB creates it with mode
+         * 0666, which umask 000 would leave world-writable. */
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0664);
+        if (fd < 0) {
+            rc = err_set(err, RC_IO, "%s: %s", path, strerror(errno));
+        } else {
+            int r = mdb_env_copyfd2(e.env, fd, MDB_CP_COMPACT);
+            if (close(fd) != 0 && !r)
+                r = errno;
+            if (r)
+                rc = env_err(err, r, "compacting the index");
+        }
     }
     env_close(&e);
     if (rc == RC_OK)

@@ -12,13 +12,14 @@ static void put_str(buf_t *b, const char *s, rc_t *prc)
 }
 
 void docrec_encode(buf_t *out, const ix_doc *d, uint32_t len, uint32_t title_end,
-                   uint64_t hash, rc_t *prc)
+                   uint32_t truncated_at, uint64_t hash, rc_t *prc)
 {
     buf_reset(out);
     size_t start = val_start(out, IX_TAG_DOC, prc);
     buf_append_varint(out, len, prc);
     buf_append_varint(out, title_end, prc);
-    buf_append_varint(out, d->flags | (d->title_in_text ? IX_FLAG_TITLE_IN_TEXT : 0), prc);
+    buf_append_varint(out, d->flags | (truncated_at ? IX_FLAG_TRUNCATED : 0) |
+                               (d->title_in_text ? IX_FLAG_TITLE_IN_TEXT : 0), prc);
     buf_append_u32le(out, (uint32_t)hash, prc);
     buf_append_u32le(out, (uint32_t)(hash >> 32), prc);
     put_str(out, d->id, prc);
@@ -29,6 +30,8 @@ void docrec_encode(buf_t *out, const ix_doc *d, uint32_t len, uint32_t title_end
     put_str(out, d->charset, prc);
     put_str(out, d->repair, prc);
     put_str(out, d->file, prc);
+    if (truncated_at)
+        buf_append_varint(out, truncated_at, prc);
     if (*prc == RC_OK)
         val_seal(out, start);
 }
@@ -70,6 +73,8 @@ rc_t docrec_decode(uint32_t docid, const void *val, size_t len, ix_docinfo *out,
         !get_str(&p, end, &out->repair, &out->repair_len) ||
         !get_str(&p, end, &out->file, &out->file_len))
         return RC_CORRUPT_AT(err, "document record strings truncated");
+    if ((flags & IX_FLAG_TRUNCATED) && (!varint_get32(&p, end, &out->max_pos) || !out->max_pos))
+        return RC_CORRUPT_AT(err, "document record: position limit missing");
     return RC_OK;
 }
 
@@ -181,8 +186,10 @@ rc_t meta_read(ix_env *e, MDB_txn *txn, an_config *cfg, ix_meta_stats *st, err_t
     uint32_t fmt = u32le_get(v.mv_data);
     if (fmt != IX_FORMAT_VERSION)
         return err_set(err, RC_BADINPUT,
-                       "%s: index format %u, this program reads format %d; rebuild the index "
-                       "(bin/indexer --rebuild)", e->dir, fmt, IX_FORMAT_VERSION);
+                       "%s: index format %u (%s), this program reads format %d; rebuild the "
+                       "index (bin/indexer --rebuild)", e->dir, fmt,
+                       fmt > IX_FORMAT_VERSION ? "newer than this program, or damaged" : "older",
+                       IX_FORMAT_VERSION);
     if ((rc = meta_get(e, txn, "analyzer", &v, err)) != RC_OK ||
         (rc = analyzer_parse(v.mv_data, v.mv_size, cfg, err)) != RC_OK)
         return rc;

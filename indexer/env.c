@@ -350,6 +350,28 @@ rc_t env_open(ix_env *e, const char *dir, const char *gen, int readonly, int nos
         int dead = 0;
         mdb_reader_check(e->env, &dead); /* slots of killed searchers */
     }
+    /* LMDB maps the file and trusts its meta page: pages past the end of a
+     * truncated file would be a SIGBUS at the first read, not an error. */
+    MDB_envinfo info;
+    MDB_stat st;
+    char *data_path = path_join(e->gen_path, "data.mdb");
+    struct stat fst;
+    if (!data_path) {
+        env_close(e);
+        return err_set(err, RC_NOMEM, "out of memory");
+    }
+    int have_size = stat(data_path, &fst) == 0;
+    mem_free(data_path);
+    size_t fs = have_size ? (size_t)fst.st_size : 0;
+    if (have_size && mdb_env_info(e->env, &info) == 0 && mdb_env_stat(e->env, &st) == 0 &&
+        (info.me_last_pgno + 1) * (size_t)st.ms_psize > fs) {
+        rc_t rc = err_set(err, RC_CORRUPT,
+                          "%s/data.mdb: corrupt index: the file is truncated (%zu bytes, its "
+                          "pages need %zu); restore it or rebuild (bin/indexer --rebuild)",
+                          e->gen_path, fs, (info.me_last_pgno + 1) * (size_t)st.ms_psize);
+        env_close(e);
+        return rc;
+    }
     rc_t rc = open_dbis(e, err);
     if (rc != RC_OK) {
         env_close(e);

@@ -84,10 +84,15 @@
  *     varint title_end    first position after the title
  *     varint flags        CP_DOC_* flags from the corpus reader, plus
  *                         IX_FLAG_TITLE_IN_TEXT (title not indexed: it
- *                         repeats the start of the text)
+ *                         repeats the start of the text), IX_FLAG_TRUNCATED
+ *                         (words from position max_pos on were not indexed)
  *     u64le  hash         XXH3-64 of the document's fields (incremental runs
  *                         skip a document whose id and hash are unchanged)
  *     lenstr id, title, date, lang, source, charset, repair, file
+ *     varint max_pos      only with IX_FLAG_TRUNCATED: the position limit
+ *                         the document was indexed with (a replaced
+ *                         document is analyzed again with it to find its
+ *                         terms)
  *   where lenstr = varint length + bytes.
  *
  * ids: key = external id (1..IX_ID_MAX bytes).  value = IX_TAG_ID, checksum,
@@ -111,6 +116,12 @@ enum {
     IX_BLOCK_DOCS = 128,
     IX_BLOCK_BYTES = 1800,
     IX_FIELD_GAP = 100,
+    /* Word positions indexed per document by default (--max-positions):
+     * 16M is more than a document of the default --max-doc-size (16 MB)
+     * can hold, so it only bites when that is raised; it bounds what one
+     * document's positions take in memory (12 bytes each while grouping)
+     * and keeps positions far from overflowing. */
+    IX_DEFAULT_MAX_POSITIONS = 1 << 24,
     IX_DOCLEN_BLOCK = 256,
 
     IX_TAG_STATS = 0x51,
@@ -122,7 +133,8 @@ enum {
     IX_TAG_DOCLENS = 0x57,
 
     IX_VALUE_HEADER = 5,    /* tag + u32le checksum */
-    IX_FLAG_TITLE_IN_TEXT = 0x8000
+    IX_FLAG_TITLE_IN_TEXT = 0x8000,
+    IX_FLAG_TRUNCATED = 0x4000
 };
 
 #endif

@@ -27,6 +27,8 @@ struct ix_docterms {
     uint32_t *sorted;
     size_t cap_sorted;
     uint32_t doclen;
+    uint32_t max_pos;
+    int truncated;
 };
 
 rc_t docterms_open(ix_docterms **out)
@@ -52,6 +54,11 @@ void docterms_close(ix_docterms *dt)
 static rc_t on_token(void *ctx, const an_token *t)
 {
     ix_docterms *dt = ctx;
+    if (t->pos >= dt->max_pos) {
+        /* RC_FULL stops an_analyze(); docterms_analyze() knows why. */
+        dt->truncated = 1;
+        return RC_FULL;
+    }
     if (t->flags & AN_TOK_STOP)
         return RC_OK;
     if (!(t->flags & AN_TOK_OVERLAY))
@@ -77,20 +84,26 @@ static rc_t on_token(void *ctx, const an_token *t)
 
 rc_t docterms_analyze(ix_docterms *dt, an_analyzer *an, const char *lang, const char *title,
                       size_t title_len, int skip_title, const char *text, size_t text_len,
-                      uint32_t *len, uint32_t *title_end, err_t *err)
+                      uint32_t max_pos, uint32_t *len, uint32_t *title_end, int *truncated,
+                      err_t *err)
 {
     strmap_clear(&dt->map);
     dt->n_terms = dt->n_toks = 0;
     dt->doclen = 0;
+    dt->max_pos = max_pos;
+    dt->truncated = 0;
     uint32_t pos = 0;
     rc_t rc = RC_OK;
     if (!skip_title && title_len)
         rc = an_analyze(an, lang, title, title_len, &pos, on_token, dt, err);
-    *title_end = pos;
-    if (rc == RC_OK && text_len) {
+    *title_end = pos < max_pos ? pos : max_pos;
+    if (rc == RC_OK && text_len && pos < max_pos) {
         pos += pos ? IX_FIELD_GAP : 0;
         rc = an_analyze(an, lang, text, text_len, &pos, on_token, dt, err);
     }
+    if (rc == RC_FULL && dt->truncated)
+        rc = RC_OK;
+    *truncated = dt->truncated;
     if (rc == RC_NOMEM)
         return err_set(err, rc, "out of memory analyzing a document");
     if (rc != RC_OK)

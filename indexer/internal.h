@@ -105,8 +105,9 @@ rc_t env_check_local(const char *dir, err_t *err);
 /* End of interface */
 
 /* ---- Interface to code in docrec.c: document records and stats --------- */
+/* truncated_at: the position limit that cut the document short, or 0. */
 void docrec_encode(buf_t *out, const ix_doc *d, uint32_t len, uint32_t title_end,
-                   uint64_t hash, rc_t *prc);
+                   uint32_t truncated_at, uint64_t hash, rc_t *prc);
 rc_t docrec_decode(uint32_t docid, const void *val, size_t len, ix_docinfo *out, err_t *err);
 
 typedef struct {
@@ -137,10 +138,12 @@ typedef struct ix_docterms ix_docterms;
 rc_t docterms_open(ix_docterms **out);
 void docterms_close(ix_docterms *dt);
 /* Analyze title (unless skip_title) and text; afterwards docterms_n() terms
- * are available and *len / *title_end are set. */
+ * are available and *len / *title_end are set.  Words at positions from
+ * max_pos on are left out and *truncated set (analysis stops there). */
 rc_t docterms_analyze(ix_docterms *dt, an_analyzer *an, const char *lang, const char *title,
                       size_t title_len, int skip_title, const char *text, size_t text_len,
-                      uint32_t *len, uint32_t *title_end, err_t *err);
+                      uint32_t max_pos, uint32_t *len, uint32_t *title_end, int *truncated,
+                      err_t *err);
 size_t docterms_n(const ix_docterms *dt);
 /* Term i: its bytes and its positions. */
 void docterms_get(const ix_docterms *dt, size_t i, const char **term, size_t *term_len,

@@ -55,7 +55,15 @@ typedef struct {
     const char *charset;     /* may be NULL */
     const char *repair;      /* may be NULL */
     const char *file;        /* where it came from; may be NULL */
+    size_t line;             /* its line there (0 = unknown) */
 } ix_doc;
+
+/* Where a document came from, for messages about it. */
+typedef struct ix_doc_where {
+    const char *file;        /* may be NULL */
+    size_t line;
+    const char *id;
+} ix_doc_where;
 
 typedef enum {
     IX_ADDED = 0,      /* new id */
@@ -63,6 +71,13 @@ typedef enum {
     IX_UNCHANGED,      /* id existed with the same content: nothing to do */
     IX_DUPLICATE,      /* id was already added earlier in this run: this one wins */
 } ix_outcome;
+
+/* What indexing had to leave out of a document (see on_notes). */
+typedef struct ix_add_notes {
+    uint64_t long_words;       /* words longer than AN_TERM_MAX bytes (not indexed) */
+    int truncated;             /* words at positions from max_positions on were
+                                  not indexed; the text is stored whole */
+} ix_add_notes;
 
 typedef struct {
     an_config analyzer;        /* used for a new index; an existing one keeps its own */
@@ -73,6 +88,14 @@ typedef struct {
     size_t map_size;           /* initial LMDB map size; 0 = default */
     unsigned threads;          /* analysis threads besides the caller's; 0 = analyze
                                   in ix_writer_add() itself.  The index is the same. */
+    uint32_t max_positions;    /* word positions indexed per document; the rest
+                                  is stored but not searchable;
+                                  0 = IX_DEFAULT_MAX_POSITIONS (format.h) */
+    /* Called on the caller's thread, from ix_writer_add() or _commit() (the
+     * analysis may run later, on another thread), for each document whose
+     * words were partly left out; NULL = not told. */
+    void (*on_notes)(void *ctx, const ix_doc_where *where, const ix_add_notes *n);
+    void *notes_ctx;
 } ix_writer_options;
 
 typedef struct {
@@ -82,6 +105,7 @@ typedef struct {
 } ix_run_stats;
 
 enum { IX_DEFAULT_BATCH_BYTES = 256u << 20 };
+
 
 typedef struct ix_writer ix_writer;
 
@@ -145,6 +169,7 @@ typedef struct {
     uint32_t len;           /* tokens */
     uint32_t title_end;     /* positions below this are in the title */
     unsigned flags;
+    uint32_t max_pos;       /* with IX_FLAG_TRUNCATED: the position limit used */
     uint64_t hash;
     const char *id, *title, *date, *lang, *source, *charset, *repair, *file;
     size_t id_len, title_len, date_len, lang_len, source_len, charset_len, repair_len, file_len;
@@ -201,8 +226,13 @@ uint32_t ix_iter_block_last(const ix_iter *it);
 const ix_term_info *ix_iter_term_info(const ix_iter *it);
 void ix_iter_close(ix_iter *it);
 
-/* Length of a document in tokens (0 when it does not exist). */
+/* Length of a document in tokens (0 when it does not exist).  A damaged
+ * lengths block also gives 0 and is remembered: see ix_reader_damage(). */
 uint32_t ix_doc_len(ix_reader *r, uint32_t docid);
+/* RC_CORRUPT (with the message) when a function of this snapshot without an
+ * error return (ix_doc_len) met damage; else RC_OK.  Check it before
+ * trusting results. */
+rc_t ix_reader_damage(const ix_reader *r, err_t *err);
 /* Record of a document.  RC_OK, RC_NOTFOUND, RC_CORRUPT. */
 rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err);
 /* Docid of an external id.  RC_OK, RC_NOTFOUND, RC_CORRUPT. */

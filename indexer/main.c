@@ -15,6 +15,7 @@
 #include "../common/cli.h"
 #include "../common/mem.h"
 #include "../corpus/cp.h"
+#include "format.h"
 #include "ix.h"
 
 enum {
@@ -49,6 +50,8 @@ static const char usage_text[] =
     "  --prune             remove documents that are not in the given inputs\n"
     "  --delete ID         remove the document with this id (repeatable)\n"
     "  --max-doc-size N    skip documents larger than N bytes (K/M/G suffix; default 16M)\n"
+    "  --max-positions N   index at most N word positions per document; the rest is\n"
+    "                      stored but not searchable (default 16777216)\n"
     "  --no-repair         do not repair mojibake (text decoded with the wrong charset,\n"
     "                      such as GBK or windows-1251 read as Latin-1)\n"
     "  --lock-timeout SEC  wait this long for another indexer to finish (default 0;\n"
@@ -82,7 +85,7 @@ typedef struct {
     int rebuild, prune, quiet, stats, check, compact, no_repair;
     size_t map_size, batch_bytes;
     long threads;
-    size_t max_doc;
+    size_t max_doc, max_positions;
     double lock_timeout;
     const char *cjk;
     const char **deletes;
@@ -116,7 +119,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"cjk", required_argument, 0, 'C'},      {"quiet", no_argument, 0, 'q'},
         {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
         {"compact", no_argument, 0, 'Z'},        {"map-size", required_argument, 0, 'm'},
-        {"batch-memory", required_argument, 0, 'B'},
+        {"batch-memory", required_argument, 0, 'B'}, {"max-positions", required_argument, 0, 'X'},
         {"threads", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
@@ -138,6 +141,11 @@ static int parse_args(int argc, char **argv, options *o)
         case 'M':
             if (!cli_parse_size(optarg, &o->max_doc) || o->max_doc == 0)
                 return usage_error("--max-doc-size: '%s' is not a size (e.g. 16M)", optarg);
+            break;
+        case 'X':
+            if (!cli_parse_count(optarg, &o->max_positions) || o->max_positions == 0 ||
+                o->max_positions > UINT32_MAX / 2)
+                return usage_error("--max-positions: '%s' is not a count (1..2147483647)", optarg);
             break;
         case 'L':
             if (!cli_parse_double(optarg, -1, 1e9, &o->lock_timeout))
@@ -332,6 +340,7 @@ static void to_ix_doc(const cp_doc *d, ix_doc *x)
     x->charset = d->charset;
     x->repair = d->repair;
     x->file = d->file;
+    x->line = d->line;
 }
 
 static void print_summary(const cp_stats *cs, const ix_run_stats *rs, size_t n_bad_ids,
@@ -360,6 +369,20 @@ static void print_summary(const cp_stats *cs, const ix_run_stats *rs, size_t n_b
            secs > 0 ? (double)cs->n_docs / secs : 0.0, (unsigned long long)rs->generation);
 }
 
+/* Words the index could not take, reported with the document's place. */
+static void print_notes(void *ctx, const ix_doc_where *at, const ix_add_notes *nt)
+{
+    uint32_t max_pos = *(const uint32_t *)ctx;
+    if (nt->long_words)
+        fprintf(stderr, "indexer: %s:%zu: document \"%s\": %llu word%s longer than %d "
+                        "bytes not indexed\n", at->file ? at->file : "-", at->line, at->id,
+                (unsigned long long)nt->long_words, nt->long_words == 1 ? "" : "s", AN_TERM_MAX);
+    if (nt->truncated)
+        fprintf(stderr, "indexer: %s:%zu: document \"%s\": more than %u words "
+                        "(--max-positions); the rest is stored but not searchable\n",
+                at->file ? at->file : "-", at->line, at->id, max_pos);
+}
+
 static int index_once(const options *o, size_t map_size, size_t *restart)
 {
     *restart = 0;
@@ -372,6 +395,10 @@ static int index_once(const options *o, size_t map_size, size_t *restart)
     wo.map_size = map_size;
     wo.batch_bytes = o->batch_bytes;
     wo.threads = (unsigned)(o->threads > 1 ? o->threads : 0);
+    wo.max_positions = (uint32_t)o->max_positions;
+    uint32_t max_pos = wo.max_positions ? wo.max_positions : IX_DEFAULT_MAX_POSITIONS;
+    wo.on_notes = print_notes;
+    wo.notes_ctx = &max_pos;
     if (o->cjk)
         wo.analyzer.cjk_mode = (an_cjk_mode)an_cjk_mode_parse(o->cjk);
     ix_writer *w;

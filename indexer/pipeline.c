@@ -31,6 +31,7 @@ struct ix_pipeline {
     worker *workers;     /* n_threads of them, or one used inline */
     pthread_t *threads;
     size_t n_threads, n_started;
+    uint32_t max_pos;    /* word positions indexed per document */
     ix_job *ring;
     size_t cap;
     size_t head;         /* oldest job not released */
@@ -68,17 +69,22 @@ static void encode_terms(const ix_docterms *dt, buf_t *out, rc_t *prc)
     }
 }
 
-static void job_run(worker *wk, ix_job *j)
+static void job_run(worker *wk, uint32_t max_pos, ix_job *j)
 {
     const ix_doc *d = &j->doc;
     err_clear(&j->err);
+    uint64_t long_before = an_words_too_long(wk->an);
+    int truncated = 0;
     j->rc = docterms_analyze(wk->dt, wk->an, d->lang, d->title, d->title_len, d->title_in_text,
-                             d->text, d->text_len, &j->len, &j->title_end, &j->err);
+                             d->text, d->text_len, max_pos, &j->len, &j->title_end, &truncated,
+                             &j->err);
+    j->notes.long_words = an_words_too_long(wk->an) - long_before;
+    j->notes.truncated = truncated;
     if (j->rc != RC_OK)
         return;
     rc_t rc = RC_OK;
     encode_terms(wk->dt, &j->terms, &rc);
-    docrec_encode(&j->rec, d, j->len, j->title_end, j->hash, &rc);
+    docrec_encode(&j->rec, d, j->len, j->title_end, truncated ? max_pos : 0, j->hash, &rc);
     text_encode(wk->zctx, &j->text, d->text ? d->text : "", d->text ? d->text_len : 0, &rc);
     if (rc != RC_OK)
         j->rc = err_set(&j->err, rc, rc == RC_NOMEM ? "out of memory preparing a document"
@@ -107,7 +113,7 @@ static void *worker_main(void *arg)
         p->next += n;
         pthread_mutex_unlock(&p->mu);
         for (size_t i = 0; i < n; i++)
-            job_run(wk, &p->ring[(first + i) % p->cap]);
+            job_run(wk, p->max_pos, &p->ring[(first + i) % p->cap]);
         pthread_mutex_lock(&p->mu);
         for (size_t i = 0; i < n; i++)
             p->ring[(first + i) % p->cap].done = 1;
@@ -130,13 +136,15 @@ static rc_t worker_open(worker *wk, const an_config *cfg, err_t *err)
     return RC_OK;
 }
 
-rc_t pipeline_open(const an_config *cfg, size_t n_threads, ix_pipeline **out, err_t *err)
+rc_t pipeline_open(const an_config *cfg, size_t n_threads, uint32_t max_pos, ix_pipeline **out,
+                   err_t *err)
 {
     *out = NULL;
     ix_pipeline *p = mem_calloc(1, sizeof *p);
     if (!p)
         return err_set(err, RC_NOMEM, "out of memory");
     p->n_threads = n_threads;
+    p->max_pos = max_pos;
     p->cap = n_threads ? RING_PER_THREAD * n_threads : 1;
     p->max_bytes = PIPELINE_MAX_BYTES;
     pthread_mutex_init(&p->mu, NULL);
@@ -272,7 +280,7 @@ rc_t pipeline_submit(ix_pipeline *p, const ix_doc *doc, uint64_t hash, uint32_t 
         /* The caller's strings live through this call: no copy. */
         buf_reset(&j->in);
         j->doc = *doc;
-        job_run(&p->workers[0], j);
+        job_run(&p->workers[0], p->max_pos, j);
         j->done = 1;
         p->tail++;
         return RC_OK;

@@ -18,9 +18,11 @@ struct ix_reader {
     /* Document lengths of this snapshot: payload pointers into the map,
      * checked once per block per snapshot. */
     const unsigned char **dl_block;
-    unsigned char *dl_state;      /* 0 unknown, 1 loaded, 2 absent or bad */
+    unsigned char *dl_state;      /* 0 unknown, 1 loaded, 2 absent, 3 damaged */
+    err_t dl_damage;              /* what was wrong with the damaged ones */
     size_t n_dl;
     size_t dl_txnid;              /* snapshot they belong to (0 = none) */
+    err_t damage;                 /* RC_CORRUPT seen where no error could be returned */
 };
 
 rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
@@ -31,10 +33,11 @@ rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
         return err_set(err, RC_NOMEM, "out of memory opening the index");
     r->env.lock_fd = -1;
     rc_t rc = RC_IO;
+    err_t e;
+    err_clear(&e);
     /* A writer may remove the generation we just resolved; look again. */
     for (int attempt = 0; attempt < 3; attempt++) {
         char gen[64];
-        err_t e;
         err_clear(&e);
         rc = env_current(dir, gen, sizeof gen, &e);
         if (rc == RC_NOTFOUND) {
@@ -49,6 +52,8 @@ rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err)
                 err_set(err, rc, "%s", e.msg);
             break;
         }
+        if (attempt == 2)   /* the generation is still named but its data.mdb is gone */
+            err_set(err, rc, "%s (its data.mdb is missing)", e.msg);
     }
     if (rc != RC_OK) {
         ix_reader_close(r);
@@ -128,6 +133,7 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
      * untouched): keep the checked blocks; a batch of queries then checks
      * each block once, not once per query. */
     size_t txnid = mdb_txn_id(r->txn);
+    err_clear(&r->damage);
     if (txnid == r->dl_txnid && n_dl <= r->n_dl)
         return RC_OK;
     r->dl_txnid = 0;
@@ -223,6 +229,14 @@ rc_t ix_terms_prefix(ix_reader *r, const char *prefix, size_t len, size_t max,
     return rc;
 }
 
+rc_t ix_reader_damage(const ix_reader *r, err_t *err)
+{
+    if (r->damage.rc == RC_OK)
+        return RC_OK;
+    *err = r->damage;
+    return r->damage.rc;
+}
+
 uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
 {
     size_t b = docid / IX_DOCLEN_BLOCK;
@@ -237,14 +251,28 @@ uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
         err_t e;
         err_clear(&e);
         r->dl_state[b] = 2;
-        if (mdb_get(r->txn, r->env.doclens, &k, &v) == 0 &&
+        int m = mdb_get(r->txn, r->env.doclens, &k, &v);
+        if (m == 0 &&
             val_open(v.mv_data, v.mv_size, IX_TAG_DOCLENS, "document lengths", &p, &n, &e) ==
                 RC_OK &&
             n == IX_DOCLEN_BLOCK * 4) {
             r->dl_block[b] = p;
             r->dl_state[b] = 1;
+        } else if (m != MDB_NOTFOUND) {
+            /* An absent block is a block of deleted documents; a bad one
+             * must not score as if its documents were empty. */
+            if (e.rc == RC_OK)
+                err_set(&e, RC_CORRUPT, m ? "reading document lengths: %s" :
+                        "corrupt index: document lengths block has the wrong size%s",
+                        m ? mdb_strerror(m) : "");
+            r->dl_damage = e;
+            r->dl_state[b] = 3;
         }
     }
+    /* Every query that needs a damaged block fails, also when the block
+     * was found bad by an earlier query of the same snapshot. */
+    if (r->dl_state[b] == 3 && r->damage.rc == RC_OK)
+        r->damage = r->dl_damage;
     if (r->dl_state[b] != 1)
         return 0;
     return u32le_get(r->dl_block[b] + 4 * (docid % IX_DOCLEN_BLOCK));

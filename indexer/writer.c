@@ -180,7 +180,8 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
         rc = err_set(err, RC_NOMEM, "out of memory");
         goto fail;
     }
-    if ((rc = pipeline_open(&cfg, w->opt.threads, &w->pipe, err)) != RC_OK)
+    uint32_t max_pos = w->opt.max_positions ? w->opt.max_positions : IX_DEFAULT_MAX_POSITIONS;
+    if ((rc = pipeline_open(&cfg, w->opt.threads, max_pos, &w->pipe, err)) != RC_OK)
         goto fail;
     if (!w->opt.batch_bytes)
         w->opt.batch_bytes = IX_DEFAULT_BATCH_BYTES;
@@ -384,6 +385,10 @@ static rc_t merge_job(ix_writer *w, const ix_job *j, err_t *err)
     if (rc != RC_OK)
         return rc;
     b->len = j->len;
+    if ((j->notes.long_words || j->notes.truncated) && w->opt.on_notes) {
+        ix_doc_where at = {j->doc.file, j->doc.line, j->doc.id};
+        w->opt.on_notes(w->opt.notes_ctx, &at, &j->notes);
+    }
     b->rec_off = w->recs.len;
     b->rec_len = j->rec.len;
     buf_append(&w->recs, j->rec.p, j->rec.len, &rc);

@@ -43,6 +43,7 @@ typedef struct {
     rc_t rc;               /* results, valid once done */
     err_t err;
     uint32_t len, title_end;
+    ix_add_notes notes;    /* words left out */
     buf_t terms;           /* per term: varint len, bytes, varint tf, tf position varints */
     buf_t rec, text;       /* the docs and text values */
     int done;
@@ -52,7 +53,8 @@ typedef struct ix_pipeline ix_pipeline;
 
 /* Interface to code in pipeline.c.  n_threads 0 runs each job inside
  * pipeline_submit().  The caller owns every call but the workers' own. */
-rc_t pipeline_open(const an_config *cfg, size_t n_threads, ix_pipeline **out, err_t *err);
+rc_t pipeline_open(const an_config *cfg, size_t n_threads, uint32_t max_pos, ix_pipeline **out,
+                   err_t *err);
 void pipeline_close(ix_pipeline *p);
 /* Nonzero when pipeline_submit() needs a slot freed first. */
 int pipeline_must_take(const ix_pipeline *p);

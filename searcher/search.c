@@ -402,6 +402,8 @@ static rc_t attempt(sr_searcher *s, const char *query, size_t len, const sr_opti
     res->n_hits = 0;
     res->total = 0;
     rc = run(s, q, o, res, err_col, err);
+    if (rc == RC_OK)
+        rc = ix_reader_damage(s->r, err);
     ix_reader_end(s->r);
     return rc;
 }

@@ -6,6 +6,9 @@
 # Exit status: 0 when nothing failed.
 set -u
 cd "$(dirname "$0")/.."
+# Under SANITIZE=1: leaks fail a test too (LeakSanitizer), and UBSan says where.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 pass=0 fail=0 skip=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

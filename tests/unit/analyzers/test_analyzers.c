@@ -140,6 +140,27 @@ static void offsets_point_into_the_text(void **state)
     an_close(an);
 }
 
+/* Found by fuzz_analyzer: U+FAD7 (3 bytes) folds to U+27ED3 (4 bytes); a
+ * lone character in bigram mode got an end offset computed from the folded
+ * length, one byte past the text. */
+static void bigram_offsets_follow_the_source(void **state)
+{
+    (void)state;
+    an_config cfg = an_config_default();
+    cfg.cjk_mode = AN_CJK_BIGRAMS;
+    an_analyzer *an;
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(an_open(&cfg, &an, &err), RC_OK);
+    char *got = analyze(an, "zh", "\xef\xab\x97", 1);
+    assert_string_equal(got, "\xf0\xa7\xbb\x93@0[\xef\xab\x97]");
+    free(got);
+    got = analyze(an, "zh", "x \xef\xab\x97\xef\xab\x97", 1);
+    assert_string_equal(got, "x@0[x] \xf0\xa7\xbb\x93\xf0\xa7\xbb\x93@1[\xef\xab\x97\xef\xab\x97]");
+    free(got);
+    an_close(an);
+}
+
 static void rejects_invalid_utf8(void **state)
 {
     (void)state;
@@ -275,6 +296,7 @@ int main(void)
         cmocka_unit_test(english_and_russian),
         cmocka_unit_test(chinese_modes),
         cmocka_unit_test(offsets_point_into_the_text),
+        cmocka_unit_test(bigram_offsets_follow_the_source),
         cmocka_unit_test(rejects_invalid_utf8),
         cmocka_unit_test(long_text_is_chunked_without_losing_words),
         cmocka_unit_test(seeds_segment),
