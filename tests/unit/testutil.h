@@ -40,6 +40,7 @@ static inline ix_doc tu_doc(const char *id, const char *lang, const char *title,
 
 /* Index docs[0..n) into dir (one run), deleting the ids in del[0..n_del). */
 static size_t tu_batch_bytes; /* 0 = default; tests set it to force flushes */
+static unsigned tu_threads;    /* analysis threads (0 = in the caller) */
 
 static inline rc_t tu_index(const char *dir, const ix_doc *docs, size_t n, const char **del,
                             size_t n_del, ix_run_stats *rs, err_t *err)
@@ -47,6 +48,7 @@ static inline rc_t tu_index(const char *dir, const ix_doc *docs, size_t n, const
     ix_writer *w;
     ix_writer_options o = ix_writer_options_default();
     o.batch_bytes = tu_batch_bytes;
+    o.threads = tu_threads;
     rc_t rc = ix_writer_open(dir, &o, &w, err);
     if (rc != RC_OK)
         return rc;

@@ -387,6 +387,15 @@ static void allocation_failures_are_clean(void **state)
     free(dir);
 }
 
+/* The same with analysis on two threads: an allocation that fails on a
+ * worker surfaces as a clean error of the run, never a hang or a crash. */
+static void allocation_failures_are_clean_threaded(void **state)
+{
+    tu_threads = 2;
+    allocation_failures_are_clean(state);
+    tu_threads = 0;
+}
+
 /* Every kind of stored value, with each byte flipped in turn and every
  * truncation, must decode to RC_CORRUPT, never to garbage or a crash. */
 static rc_t decode_any(int kind, const unsigned char *v, size_t n, err_t *err)
@@ -535,6 +544,7 @@ int main(void)
         cmocka_unit_test(uncommitted_run_changes_nothing),
         cmocka_unit_test(second_writer_is_refused),
         cmocka_unit_test(allocation_failures_are_clean),
+        cmocka_unit_test(allocation_failures_are_clean_threaded),
         cmocka_unit_test(stale_reader_slots_are_cleared),
         cmocka_unit_test(every_value_detects_damage),
     };
