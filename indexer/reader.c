@@ -20,6 +20,14 @@ struct ix_reader {
     const unsigned char **dl_block;
     unsigned char *dl_state;      /* 0 unknown, 1 loaded, 2 absent, 3 damaged */
     err_t dl_damage;              /* what was wrong with the damaged ones */
+    /* Document records of this snapshot already checked and decoded
+     * (pointers into the map, like dl_block): the queries of a batch return
+     * many of the same documents.  A slot counts when its gen is doc_gen. */
+    struct doc_slot {
+        ix_docinfo di;
+        uint32_t gen;
+    } *doc_slots;
+    uint32_t doc_gen;
     size_t n_dl;
     size_t dl_txnid;              /* snapshot they belong to (0 = none) */
     err_t damage;                 /* RC_CORRUPT seen where no error could be returned */
@@ -77,6 +85,7 @@ void ix_reader_close(ix_reader *r)
     env_close(&r->env);
     mem_free(r->dl_block);
     mem_free(r->dl_state);
+    mem_free(r->doc_slots);
     mem_free(r);
 }
 
@@ -137,6 +146,7 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
     if (txnid == r->dl_txnid && n_dl <= r->n_dl)
         return RC_OK;
     r->dl_txnid = 0;
+    r->doc_gen++;
     if (n_dl > r->n_dl) {
         const unsigned char **b = mem_realloc(r->dl_block, n_dl * sizeof *b);
         if (b)
@@ -278,8 +288,15 @@ uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
     return u32le_get(r->dl_block[b] + 4 * (docid % IX_DOCLEN_BLOCK));
 }
 
+enum { DOC_SLOTS = 4096 };
+
 rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err)
 {
+    struct doc_slot *slot = r->doc_slots ? &r->doc_slots[docid % DOC_SLOTS] : NULL;
+    if (slot && slot->gen == r->doc_gen && slot->di.docid == docid) {
+        *out = slot->di;
+        return RC_OK;
+    }
     unsigned char kb[4];
     u32be_put(kb, docid);
     MDB_val k = {4, kb}, v;
@@ -288,7 +305,17 @@ rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err)
         return RC_NOTFOUND;
     if (m)
         return env_err(err, m, "reading a document record");
-    return docrec_decode(docid, v.mv_data, v.mv_size, out, err);
+    rc_t rc = docrec_decode(docid, v.mv_data, v.mv_size, out, err);
+    if (rc != RC_OK)
+        return rc;
+    if (!r->doc_slots)   /* without it, records are just read every time */
+        r->doc_slots = mem_calloc(DOC_SLOTS, sizeof *r->doc_slots);
+    if (r->doc_slots) {
+        slot = &r->doc_slots[docid % DOC_SLOTS];
+        slot->di = *out;
+        slot->gen = r->doc_gen;
+    }
+    return RC_OK;
 }
 
 rc_t ix_doc_lookup(ix_reader *r, const char *id, size_t len, uint32_t *docid, err_t *err)
