@@ -2,10 +2,12 @@
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/mem.h"
 #include "../../common/utf8.h"
 #include "../../corpus/internal.h"
 
@@ -50,6 +52,39 @@ static inline void fz_check(rc_t rc, const cp_doc *doc, cp_skip why)
         fz_check_doc(doc);
     else if (rc != RC_BADINPUT || (unsigned)why >= CP_SKIP__COUNT)
         fz_fail("unexpected return", rc_str(rc));
+}
+
+/* What a decoder target works with: the bytes NUL-terminated in a copy it
+ * owns (the decoders' contract), a decoder whose mojibake repair is off
+ * when the first byte is odd (as --no-repair does), and an arena. */
+typedef struct {
+    char *buf;
+    cp_decoder *dc;
+    arena_t a;
+} fz_input;
+
+/* 0 when memory runs out (the input is then skipped). */
+static inline int fz_input_open(fz_input *in, const uint8_t *data, size_t size)
+{
+    in->buf = mem_alloc(size + 1);
+    if (!in->buf)
+        return 0;
+    memcpy(in->buf, data, size);
+    in->buf[size] = '\0';
+    cp_options opt = {.max_doc_bytes = CP_DEFAULT_MAX_DOC_BYTES, .no_repair = size && (data[0] & 1)};
+    err_t err;
+    err_clear(&err);
+    if (decoder_open(&opt, &in->dc, &err) != RC_OK)
+        abort();
+    arena_init(&in->a, 64 * 1024);
+    return 1;
+}
+
+static inline void fz_input_close(fz_input *in)
+{
+    arena_free(&in->a);
+    decoder_close(in->dc);
+    mem_free(in->buf);
 }
 
 #endif

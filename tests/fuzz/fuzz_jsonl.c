@@ -7,7 +7,6 @@
 #include <stdint.h>
 #include <unistd.h>
 
-#include "../../common/mem.h"
 #include "fuzz_common.h"
 
 static void through_reader(const uint8_t *data, size_t size)
@@ -43,42 +42,31 @@ static void through_reader(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = mem_alloc(size + 1);
-    if (!buf)
+    fz_input in;
+    if (!fz_input_open(&in, data, size))
         return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
-    cp_options opt = {.max_doc_bytes = CP_DEFAULT_MAX_DOC_BYTES, .no_repair = size && (data[0] & 1)};
-    cp_decoder *dc;
-    err_t err;
-    err_clear(&err);
-    if (decoder_open(&opt, &dc, &err) != RC_OK)
-        abort();
-    arena_t a;
-    arena_init(&a, 64 * 1024);
     cp_doc doc;
-    decoder_start_file(dc);
+    err_t err;
+    decoder_start_file(in.dc);
     size_t lineno = 0;
-    for (char *p = buf, *end = buf + size; p < end;) {
+    for (char *p = in.buf, *end = in.buf + size; p < end;) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
         char *e = nl ? nl : end;
         char save = *e;
         *e = '\0'; /* lines end in a NUL, as lines.c hands them out */
         lineno++;
-        arena_reset(&a);
+        arena_reset(&in.a);
         err_clear(&err);
         cp_skip why = CP_SKIP__COUNT;
         if (e > p) {
-            rc_t rc = decode_json_line(dc, &a, "fuzz.jsonl", lineno, NULL, p, (size_t)(e - p), &doc,
-                                       &why, &err);
+            rc_t rc = decode_json_line(in.dc, &in.a, "fuzz.jsonl", lineno, NULL, p,
+                                       (size_t)(e - p), &doc, &why, &err);
             fz_check(rc, &doc, why);
         }
         *e = save;
         p = e + 1;
     }
-    arena_free(&a);
-    decoder_close(dc);
-    mem_free(buf);
+    fz_input_close(&in);
     through_reader(data, size);
     return 0;
 }
