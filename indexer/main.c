@@ -84,7 +84,7 @@ typedef struct {
     const char *db;
     int rebuild, prune, quiet, stats, check, compact, no_repair;
     size_t map_size, batch_bytes;
-    long threads;
+    size_t threads;
     size_t max_doc, max_positions;
     double lock_timeout;
     const char *cjk;
@@ -126,7 +126,7 @@ static int parse_args(int argc, char **argv, options *o)
     memset(o, 0, sizeof *o);
     o->max_doc = CP_DEFAULT_MAX_DOC_BYTES;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    o->threads = cpus < 1 ? 1 : cpus > 8 ? 8 : cpus;
+    o->threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (size_t)cpus;
     o->deletes = calloc((size_t)argc, sizeof *o->deletes);
     if (!o->deletes)
         return EXIT_INDEX;
@@ -162,13 +162,10 @@ static int parse_args(int argc, char **argv, options *o)
         case 'S': o->stats = 1; break;
         case 'K': o->check = 1; break;
         case 'Z': o->compact = 1; break;
-        case 'T': {
-            char *end;
-            o->threads = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end || o->threads < 1 || o->threads > 64)
+        case 'T':
+            if (!cli_parse_count(optarg, &o->threads) || o->threads < 1 || o->threads > 64)
                 return usage_error("--threads: '%s' is not a number from 1 to 64", optarg);
             break;
-        }
         case 'B':
             if (!cli_parse_size(optarg, &o->batch_bytes) || o->batch_bytes < (1u << 20))
                 return usage_error("--batch-memory: '%s' is not a size of at least 1M", optarg);

@@ -22,6 +22,7 @@
 #include "writer_int.h"
 
 typedef struct {
+    ix_pipeline *pipe;
     an_analyzer *an;
     ix_docterms *dt;
     ZSTD_CCtx *zctx;
@@ -93,9 +94,8 @@ static void job_run(worker *wk, uint32_t max_pos, ix_job *j)
 
 static void *worker_main(void *arg)
 {
-    ix_pipeline *p = ((void **)arg)[0];
-    worker *wk = ((void **)arg)[1];
-    mem_free(arg);
+    worker *wk = arg;
+    ix_pipeline *p = wk->pipe;
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stop && p->next == p->tail) {
@@ -168,15 +168,8 @@ rc_t pipeline_open(const an_config *cfg, size_t n_threads, uint32_t max_pos, ix_
     for (size_t i = 0; i < n_workers && rc == RC_OK; i++)
         rc = worker_open(&p->workers[i], cfg, err);
     for (size_t i = 0; i < n_threads && rc == RC_OK; i++) {
-        void **arg = mem_alloc(2 * sizeof *arg);
-        if (!arg) {
-            rc = err_set(err, RC_NOMEM, "out of memory");
-            break;
-        }
-        arg[0] = p;
-        arg[1] = &p->workers[i];
-        if (pthread_create(&p->threads[i], NULL, worker_main, arg) != 0) {
-            mem_free(arg);
+        p->workers[i].pipe = p;
+        if (pthread_create(&p->threads[i], NULL, worker_main, &p->workers[i]) != 0) {
             rc = err_set(err, RC_INTERNAL, "cannot start an indexing thread");
             break;
         }
@@ -225,11 +218,6 @@ int pipeline_must_take(const ix_pipeline *p)
 {
     size_t held = p->tail - p->head;
     return held == p->cap || (held && p->bytes > p->max_bytes);
-}
-
-int pipeline_empty(const ix_pipeline *p)
-{
-    return p->tail == p->head;
 }
 
 /* Copy the document's strings into the job: the caller's are reused as soon

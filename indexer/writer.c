@@ -401,17 +401,27 @@ static rc_t merge_job(ix_writer *w, const ix_job *j, err_t *err)
     return RC_OK;
 }
 
+/* Merge the oldest job, waiting for it when wait; *merged = 0 when none
+ * is queued or (without wait) it is not finished yet. */
+static rc_t merge_oldest(ix_writer *w, int wait, int *merged, err_t *err)
+{
+    ix_job *j = pipeline_oldest(w->pipe, wait);
+    *merged = j != NULL;
+    if (!j)
+        return RC_OK;
+    rc_t rc = merge_job(w, j, err);
+    pipeline_release(w->pipe);
+    return rc;
+}
+
 /* Merge finished jobs in order: all of them when all, else those done. */
 static rc_t merge_ready(ix_writer *w, int all, err_t *err)
 {
-    ix_job *j;
-    while ((j = pipeline_oldest(w->pipe, all)) != NULL) {
-        rc_t rc = merge_job(w, j, err);
-        pipeline_release(w->pipe);
-        if (rc != RC_OK)
-            return rc;
-    }
-    return RC_OK;
+    int merged = 1;
+    rc_t rc = RC_OK;
+    while (rc == RC_OK && merged)
+        rc = merge_oldest(w, all, &merged, err);
+    return rc;
 }
 
 /* The version of an id that this run added earlier is superseded: drop it
@@ -514,11 +524,9 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
         }
     }
     rc_t rc = RC_OK;
-    while (rc == RC_OK && pipeline_must_take(w->pipe)) {
-        ix_job *j = pipeline_oldest(w->pipe, 1);
-        rc = merge_job(w, j, &e);
-        pipeline_release(w->pipe);
-    }
+    int merged;
+    while (rc == RC_OK && pipeline_must_take(w->pipe))
+        rc = merge_oldest(w, 1, &merged, &e);
     if (rc == RC_OK)
         rc = reserve_doc(w, doc, hash, s, &e);
     if (rc == RC_OK)

@@ -58,7 +58,6 @@ rc_t pipeline_open(const an_config *cfg, size_t n_threads, uint32_t max_pos, ix_
 void pipeline_close(ix_pipeline *p);
 /* Nonzero when pipeline_submit() needs a slot freed first. */
 int pipeline_must_take(const ix_pipeline *p);
-int pipeline_empty(const ix_pipeline *p);
 /* Copies doc (unless inline) and queues it. */
 rc_t pipeline_submit(ix_pipeline *p, const ix_doc *doc, uint64_t hash, uint32_t docid,
                      err_t *err);
