@@ -64,12 +64,20 @@ is "$(state "$db")" a "after the last run the index is version a"
 # --- kill -9 at random moments ----------------------------------------------
 db=$TMP/crash
 "$IDX" -q --db "$db" "$TMP/a.jsonl"
+# Kill moments are spread over 80 % of one unkilled run's duration (measured
+# here, a to b and back), so they land mid-run on fast and slow machines.
+t0=$(date +%s%N)
+"$IDX" -q --db "$db" --prune "$TMP/b.jsonl"; "$IDX" -q --db "$db" --prune "$TMP/a.jsonl"
+run_ms=$(( ($(date +%s%N) - t0) / 2000000 ))
+window=$(( run_ms * 8 / 10 > 20 ? run_ms * 8 / 10 : 20 ))
+echo "# one reindex run takes ${run_ms} ms; kills within the first ${window} ms"
 cur=a; landed=0; bad=0
 for k in $(seq 1 "$KILLS"); do
   next=$([ $cur = a ] && echo b || echo a)
   "$IDX" -q --db "$db" --prune "$TMP/$next.jsonl" 2>/dev/null &
   pid=$!
-  sleep "0.$(printf '%03d' $((RANDOM % 600)))"
+  ms=$(( (RANDOM * 32768 + RANDOM) % window ))
+  sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
   if kill -9 "$pid" 2>/dev/null; then landed=$((landed + 1)); fi
   wait "$pid" 2>/dev/null
   "$IDX" --db "$db" --check >/dev/null 2>"$TMP/chk" || { bad=$((bad + 1)); echo "# check after kill $k: $(cat "$TMP/chk")"; }
