@@ -52,6 +52,14 @@ void buf_reserve(buf_t *b, size_t n, rc_t *prc)
 
 void buf_append(buf_t *b, const void *data, size_t n, rc_t *prc)
 {
+    /* Output lines are built from many short appends: reserve only when
+     * short of room. */
+    if (*prc == RC_OK && b->cap - b->len >= BUF_PAD && n <= b->cap - b->len - BUF_PAD) {
+        if (n)
+            memcpy(b->p + b->len, data, n);
+        b->len += n;
+        return;
+    }
     buf_reserve(b, n, prc);
     if (*prc != RC_OK)
         return;

@@ -250,11 +250,67 @@ static void append_fixed6(buf_t *b, double v, rc_t *prc)
     buf_append(b, frac, 7, prc);
 }
 
+/* Digits of v, written backwards from end; returns the first. */
+static char *put_uint_back(char *end, unsigned long long v)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+static char *put(char *d, const char *s, size_t n)
+{
+    memcpy(d, s, n);
+    return d + n;
+}
+
+/* A TREC line written in place, room reserved once: a batch run prints a
+ * hundred lines per query, and the appends one field at a time were a
+ * tenth of a med batch.  0 (nothing written) when the score is one that
+ * append_fixed6 leaves to printf: the caller takes the general path. */
+static int trec_line_fast(buf_t *b, const sr_hit *h, const char *qid, const char *tag, rc_t *prc)
+{
+    double scaled = h->score * 1e6, fl = floor(scaled);
+    if (*prc != RC_OK || !(h->score >= 0 && h->score < 1e12) || fabs(scaled - fl - 0.5) < 1e-3)
+        return 0;
+    unsigned long long r = (unsigned long long)fl + (scaled - fl > 0.5);
+    const char *q = qid && *qid ? qid : "1", *t = tag ? tag : "ours";
+    size_t ql = strlen(q), il = strlen(h->id), tl = strlen(t);
+    buf_reserve(b, ql + il + tl + 80, prc);
+    if (*prc != RC_OK)
+        return 1;
+    char num[48], *n;
+    char *d = (char *)b->p + b->len;
+    d = put(d, q, ql);
+    d = put(d, " Q0 ", 4);
+    d = put(d, h->id, il);
+    *d++ = ' ';
+    n = put_uint_back(num + sizeof num, h->rank);
+    d = put(d, n, (size_t)(num + sizeof num - n));
+    *d++ = ' ';
+    n = put_uint_back(num + sizeof num, r / 1000000);
+    d = put(d, n, (size_t)(num + sizeof num - n));
+    *d++ = '.';
+    unsigned long long f = r % 1000000;
+    for (int i = 5; i >= 0; i--, f /= 10)
+        d[i] = (char)('0' + f % 10);
+    d += 6;
+    *d++ = ' ';
+    d = put(d, t, tl);
+    *d++ = '\n';
+    b->len = (size_t)(d - (char *)b->p);
+    return 1;
+}
+
 void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, const char *tag,
                    unsigned flags, rc_t *prc)
 {
     switch (fmt) {
     case SR_FMT_TREC:
+        if (trec_line_fast(b, h, qid, tag, prc))
+            break;
         /* Run files are split on whitespace: an id with spaces cannot appear. */
         buf_append_str(b, qid && *qid ? qid : "1", prc);
         buf_append_str(b, " Q0 ", prc);
