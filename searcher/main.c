@@ -227,6 +227,7 @@ static int parse_args(int argc, char **argv, options *o)
                           !o->no_snippets && !o->so.histogram;
     /* Batch evaluation (TREC runs) never reads suggestions: skip their cost. */
     o->so.suggest = !o->no_suggest && o->fmt != SR_FMT_TREC && !o->count;
+    o->so.ids_only = o->fmt == SR_FMT_TREC;
     /* TREC output never shows the number of matches, so it can prune. */
     o->so.prune = o->fmt == SR_FMT_TREC && !o->count && !o->exhaustive;
     o->fmt_flags = o->fmt == SR_FMT_TEXT && use_color(o->color) ? SR_FMT_COLOR : 0;

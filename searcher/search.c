@@ -110,7 +110,7 @@ static const char *dup_field(arena_t *a, const char *s, size_t n)
 }
 
 /* Copy a hit's record out of the snapshot into the result arena. */
-static rc_t fill_hit(sr_searcher *s, sr_result *res, sr_hit *h, err_t *err)
+static rc_t fill_hit(sr_searcher *s, sr_result *res, sr_hit *h, int ids_only, err_t *err)
 {
     ix_docinfo di;
     rc_t rc = ix_doc_get(s->r, h->docid, &di, err);
@@ -119,6 +119,13 @@ static rc_t fill_hit(sr_searcher *s, sr_result *res, sr_hit *h, err_t *err)
     if (rc != RC_OK)
         return rc;
     arena_t *a = &res->arena;
+    h->doc_len = di.len;
+    h->flags = di.flags;
+    if (ids_only) {   /* a TREC line needs nothing else: skip six copies */
+        h->id = dup_field(a, di.id, di.id_len);
+        h->title = h->date = h->lang = h->source = h->charset = h->repair = "";
+        return h->id ? RC_OK : err_set(err, RC_NOMEM, "out of memory");
+    }
     h->id = dup_field(a, di.id, di.id_len);
     h->title = dup_field(a, di.title, di.title_len);
     h->date = dup_field(a, di.date, di.date_len);
@@ -126,8 +133,6 @@ static rc_t fill_hit(sr_searcher *s, sr_result *res, sr_hit *h, err_t *err)
     h->source = dup_field(a, di.source, di.source_len);
     h->charset = dup_field(a, di.charset, di.charset_len);
     h->repair = dup_field(a, di.repair, di.repair_len);
-    h->doc_len = di.len;
-    h->flags = di.flags;
     if (!h->id || !h->title || !h->date || !h->lang || !h->source || !h->charset || !h->repair)
         return err_set(err, RC_NOMEM, "out of memory");
     return RC_OK;
@@ -360,7 +365,7 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
         h->score = top.h[opt->offset + i].score;
         h->rank = opt->offset + i + 1;
         h->proximity = top.h[opt->offset + i].bonus;
-        rc = fill_hit(s, res, h, err);
+        rc = fill_hit(s, res, h, opt->ids_only && !opt->explain && !opt->want_snippets, err);
         res->n_hits = i + 1;
     }
     if (rc == RC_OK && opt->explain)

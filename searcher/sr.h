@@ -51,6 +51,8 @@ typedef struct {
     int suggest;           /* 1: "did you mean" for query words the index lacks */
     const char *like_id;   /* more like this external id (the query, if any, must
                               match too); NULL: off */
+    int ids_only;          /* 1: hits carry their id, doc_len and flags only
+                              (title, date, ... are ""): TREC runs */
     int prune;             /* 1: skip documents that cannot reach the top k
                               (maxscore.c); the hits are the same, but
                               sr_result.total is then only a lower bound */
