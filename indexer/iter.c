@@ -105,11 +105,55 @@ rc_t ix_iter_next(ix_iter *it, err_t *err)
     return next_block(it, MDB_NEXT, err);
 }
 
+void ix_iter_rewind(ix_iter *it)
+{
+    it->started = it->eof = 0;
+    it->i = 0;
+    it->offs_ok = 0;
+}
+
+/* docid lies past the current block: when it is in the next block or in
+ * the gap before it, step there with the cursor (a short skip, e.g. the
+ * sorted candidates of the proximity pass) instead of a B-tree descent.
+ * *done = 0: it is further on; the caller seeks. */
+static rc_t step_to_next(ix_iter *it, uint32_t docid, int *done, err_t *err)
+{
+    MDB_val k, v;
+    uint32_t first;
+    *done = 1;
+    int m = mdb_cursor_get(it->cur, &k, &v, MDB_NEXT);
+    if (m == MDB_NOTFOUND || (m == 0 && !our_key(it, &k, &first))) {
+        it->eof = 1;
+        return RC_OK;
+    }
+    if (m)
+        return env_err(err, m, "reading postings");
+    if (first <= docid) {
+        blk_view peek;
+        rc_t rc = blk_parse(first, v.mv_data, v.mv_size, &peek, err);
+        if (rc != RC_OK)
+            return rc;
+        if (docid > peek.last) {
+            *done = 0;
+            return RC_OK;
+        }
+    }
+    return enter_block(it, &v, first, err);
+}
+
 rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err)
 {
     if (it->eof)
         return RC_OK;
-    if (!it->started || docid > it->view.last) {
+    if (it->started && docid > it->view.last) {
+        int done;
+        rc_t rc = step_to_next(it, docid, &done, err);
+        if (rc != RC_OK || it->eof)
+            return rc;
+        if (!done)
+            it->started = 0;   /* seek below */
+    }
+    if (!it->started) {
         it->started = 1;
         MDB_val k, v;
         uint32_t first;

@@ -214,6 +214,8 @@ rc_t ix_terms_prefix(ix_reader *r, const char *prefix, size_t len, size_t max,
 rc_t ix_iter_open(ix_reader *r, const char *term, size_t len, ix_iter **out, err_t *err);
 rc_t ix_iter_next(ix_iter *it, err_t *err);
 rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err);
+/* Back to before the first posting, as if just opened (no lookup). */
+void ix_iter_rewind(ix_iter *it);
 int ix_iter_eof(const ix_iter *it);
 uint32_t ix_iter_docid(const ix_iter *it);
 uint32_t ix_iter_tf(const ix_iter *it);

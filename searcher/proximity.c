@@ -28,10 +28,17 @@ typedef struct {
     uint32_t word;
 } occ;
 
-static int cmp_docid(const void *a, const void *b)
+/* The pool is small (SR_PROX_POOL): insertion sort, no qsort call per
+ * comparison. */
+static void sort_by_docid(sr_scored *d, size_t n)
 {
-    const sr_scored *x = a, *y = b;
-    return (x->docid > y->docid) - (x->docid < y->docid);
+    for (size_t i = 1; i < n; i++) {
+        sr_scored x = d[i];
+        size_t j = i;
+        for (; j > 0 && d[j - 1].docid > x.docid; j--)
+            d[j] = d[j - 1];
+        d[j] = x;
+    }
 }
 
 /* Bonus of one document from its sorted occurrences. */
@@ -79,26 +86,23 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
         if (p->leaves[i]->proximity)
             words[nw++] = p->leaves[i];
     /* Walk the candidates in docid order so each word's postings are read
-     * forward with skip_to, never twice. */
-    qsort(docs, n, sizeof *docs, cmp_docid);
+     * forward with skip_to, never twice.  The words' own iterators are done
+     * with the main pass: rewound, they need no second term lookup. */
+    sort_by_docid(docs, n);
+    for (size_t i = 0; i < nw; i++)
+        if ((its[i] = words[i]->ix))
+            ix_iter_rewind(its[i]);
     rc_t rc = RC_OK;
-    for (size_t i = 0; i < nw; i++) {
-        its[i] = NULL;
-        if (rc == RC_OK) {
-            rc = ix_iter_open(p->r, words[i]->term, strlen(words[i]->term), &its[i], err);
-            if (rc == RC_NOTFOUND)
-                rc = RC_OK;
-        }
-    }
     occ *o = NULL;
     size_t cap = 0;
     const uint32_t **lists = arena_alloc(p->arena, nw * sizeof *lists);
     uint32_t *lens = arena_alloc(p->arena, nw * sizeof *lens);
     uint32_t *at = arena_alloc(p->arena, nw * sizeof *at);
-    if (!lists || !lens || !at)
+    size_t *live = arena_alloc(p->arena, nw * sizeof *live);
+    if (!lists || !lens || !at || !live)
         rc = err_set(err, RC_NOMEM, "out of memory");
     for (size_t d = 0; d < n && rc == RC_OK; d++) {
-        size_t no = 0;
+        size_t no = 0, n_live = 0;
         for (size_t i = 0; i < nw && rc == RC_OK; i++) {
             lens[i] = at[i] = 0;
             if (!its[i] || (rc = ix_iter_skip_to(its[i], docs[d].docid, err)) != RC_OK ||
@@ -106,6 +110,8 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
                 continue;
             rc = ix_iter_positions(its[i], &lists[i], &lens[i], err);
             no += lens[i];
+            if (lens[i])
+                live[n_live++] = i;
         }
         if (rc != RC_OK)
             break;
@@ -113,20 +119,24 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
             rc = err_set(err, RC_NOMEM, "out of memory");
             break;
         }
-        /* Each word's positions are sorted: merge them (a few words, so a
-         * scan for the smallest head beats a sort). */
+        /* Each word's positions are sorted: merge them, smallest head
+         * first and the lower word on a tie (a few words, so a scan beats
+         * a heap).  live[] holds the words with positions left, in order. */
         for (size_t k = 0; k < no; k++) {
-            size_t best = SIZE_MAX;
-            for (size_t i = 0; i < nw; i++)
-                if (at[i] < lens[i] && (best == SIZE_MAX || lists[i][at[i]] < lists[best][at[best]]))
-                    best = i;
+            size_t bl = 0;
+            for (size_t l = 1; l < n_live; l++)
+                if (lists[live[l]][at[live[l]]] < lists[live[bl]][at[live[bl]]])
+                    bl = l;
+            size_t best = live[bl];
             o[k] = (occ){lists[best][at[best]++], (uint32_t)best};
+            if (at[best] == lens[best]) {
+                memmove(live + bl, live + bl + 1, (n_live - bl - 1) * sizeof *live);
+                n_live--;
+            }
         }
         bonus[d] = doc_bonus(p, words, nw, o, no, ix_doc_len(p->r, docs[d].docid), acc);
         docs[d].score += bonus[d];
     }
     mem_free(o);
-    for (size_t i = 0; i < nw; i++)
-        ix_iter_close(its[i]);
     return rc;
 }
