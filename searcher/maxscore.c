@@ -45,7 +45,10 @@ rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *er
 {
     size_t *ord = arena_alloc(a, n * sizeof *ord);
     double *ub = arena_alloc(a, n * sizeof *ub);
-    if (!ord || !ub)
+    /* score[i]: clause i's score of the candidate, computed once and added
+     * again in the OR's order for the exact sum. */
+    double *score = arena_alloc(a, n * sizeof *score);
+    if (!ord || !ub || !score)
         return err_set(err, RC_NOMEM, "out of memory");
     /* Insertion sort by bound, ascending: a query has few clauses. */
     for (size_t i = 0; i < n; i++) {
@@ -79,7 +82,7 @@ rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *er
         double s = 0;
         for (size_t i = first_essential; i < n; i++)
             if (kids[ord[i]]->docid == d)
-                s += kids[ord[i]]->ops->score(kids[ord[i]]);
+                s += score[ord[i]] = kids[ord[i]]->ops->score(kids[ord[i]]);
         int can_enter = 1;
         for (size_t i = first_essential; i-- > 0;) {
             if (s + ub[i] < bar) {
@@ -91,13 +94,14 @@ rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *er
             if (rc != RC_OK)
                 return rc;
             if (k->docid == d)
-                s += k->ops->score(k);
+                s += score[ord[i]] = k->ops->score(k);
         }
         if (can_enter && s >= bar) {
+            /* Every clause on d was scored above (none was cut short). */
             double exact = 0;
             for (size_t j = 0; j < n; j++)
                 if (kids[j]->docid == d)
-                    exact += kids[j]->ops->score(kids[j]);
+                    exact += score[j];
             sr_topk_push(top, exact, d);
             theta = sr_topk_threshold(top);
         }
