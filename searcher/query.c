@@ -44,6 +44,7 @@ typedef struct {
     size_t n_words;
     size_t *err_col;
     err_t *err;
+    size_t col_at, col;   /* column of byte col_at, for node columns */
 } parser;
 
 typedef struct {
@@ -90,7 +91,13 @@ static sr_qnode *node(parser *p, sr_qkind kind, size_t at)
     if (n) {
         memset(n, 0, sizeof *n);
         n->kind = kind;
-        n->col = sr_col(p->q, at);
+        /* Nodes come mostly left to right: count on from the last one
+         * (from the start for each node, a long query cost O(n^2)). */
+        if (at < p->col_at)
+            p->col_at = 0, p->col = 1;
+        p->col += sr_col(p->q + p->col_at, at - p->col_at) - 1;
+        p->col_at = at;
+        n->col = p->col;
     }
     return n;
 }
@@ -542,7 +549,8 @@ static rc_t parse_plain(parser *p, sr_qnode **out)
 rc_t sr_parse(arena_t *a, const char *query, size_t len, unsigned flags, sr_qnode **out,
               size_t *err_col, err_t *err)
 {
-    parser p = {.q = query, .len = len, .a = a, .flags = flags, .err_col = err_col, .err = err};
+    parser p = {.q = query, .len = len, .a = a, .flags = flags, .err_col = err_col, .err = err,
+                .col_at = 0, .col = 1};
     *out = NULL;
     *err_col = 0;
     if (len > SR_QUERY_MAX_BYTES)
