@@ -48,7 +48,8 @@ rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *er
     /* score[i]: clause i's score of the candidate, computed once and added
      * again in the OR's order for the exact sum. */
     double *score = arena_alloc(a, n * sizeof *score);
-    if (!ord || !ub || !score)
+    size_t *on = arena_alloc(a, n * sizeof *on);
+    if (!ord || !ub || !score || !on)
         return err_set(err, RC_NOMEM, "out of memory");
     /* Insertion sort by bound, ascending: a query has few clauses. */
     for (size_t i = 0; i < n; i++) {
@@ -73,16 +74,24 @@ rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *er
             first_essential++;
         if (first_essential == n)
             return RC_OK;
+        /* One pass: the smallest docid among the essential clauses, and
+         * which of them are on it (on[], in bound order). */
         uint32_t d = SR_END;
-        for (size_t i = first_essential; i < n; i++)
-            if (kids[ord[i]]->docid < d)
-                d = kids[ord[i]]->docid;
+        size_t n_on = 0;
+        for (size_t i = first_essential; i < n; i++) {
+            uint32_t di = kids[ord[i]]->docid;
+            if (di < d) {
+                d = di;
+                n_on = 0;
+            }
+            if (di == d)
+                on[n_on++] = ord[i];
+        }
         if (d == SR_END)
             return RC_OK;
         double s = 0;
-        for (size_t i = first_essential; i < n; i++)
-            if (kids[ord[i]]->docid == d)
-                s += score[ord[i]] = kids[ord[i]]->ops->score(kids[ord[i]]);
+        for (size_t i = 0; i < n_on; i++)
+            s += score[on[i]] = kids[on[i]]->ops->score(kids[on[i]]);
         int can_enter = 1;
         for (size_t i = first_essential; i-- > 0;) {
             if (s + ub[i] < bar) {
@@ -105,13 +114,10 @@ rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *er
             sr_topk_push(top, exact, d);
             theta = sr_topk_threshold(top);
         }
-        for (size_t i = first_essential; i < n; i++) {
-            sr_it *k = kids[ord[i]];
-            if (k->docid == d) {
-                rc_t rc = k->ops->next(k, err);
-                if (rc != RC_OK)
-                    return rc;
-            }
+        for (size_t i = 0; i < n_on; i++) {
+            rc_t rc = kids[on[i]]->ops->next(kids[on[i]], err);
+            if (rc != RC_OK)
+                return rc;
         }
     }
 }
