@@ -71,6 +71,12 @@ err=$("$SRCH" --db "$db" "$(seq -s ' ' 300)" 2>&1); st=$?
 like "$st:$err" "^2:searcher: column [0-9]+: the query has more than 256 words" "word limit"
 printf 'sepsis\n"unclosed\nTehran\n' | "$SRCH" --db "$db" --format trec >"$TMP/stdin.out" 2>"$TMP/stdin.err"; st=$?
 is "$st:$(awk '{print $1 $3}' "$TMP/stdin.out" | tr '\n' ' ')" "2:1en-07 3$seed/000_230d093f41bd523e.txt " "stdin: a bad line is reported, the others run, exit 2"
+# A program that waits for each answer before asking again gets it.
+coproc SR { "$SRCH" --db "$db" --format trec --k 1 2>/dev/null; }
+echo sepsis >&"${SR[1]}"
+ans=""; read -r -t 10 ans <&"${SR[0]}"
+exec {SR[1]}>&-; wait "$SR_PID" 2>/dev/null
+is "$(echo "$ans" | awk '{print $3}')" "en-07" "stdin: each answer is written before the next query is read"
 
 # Batch mode: boolean and filtered queries in a --queries file.
 printf 'q1\tsepsis AND title:sepsis\nq2\tlang:ru date:2025 -меморандум\nq3\t"unclosed sepsis\nq4\ttitle:"early warning"\n' >"$TMP/q.tsv"
