@@ -176,8 +176,23 @@ rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err)
                 return rc;
         }
     }
-    /* Within the block: binary search from the current entry. */
+    /* Within the block: targets come in ascending order and are often
+     * near (the proximity pass over sorted candidates), so look at the
+     * current entry, gallop while below the target, then binary search
+     * the last step: (lo, hi] holds the first entry >= docid, or none. */
     uint32_t lo = it->i, hi = it->view.n;
+    if (lo < hi) {
+        if (it->docids[lo] >= docid)
+            return RC_OK;
+        uint32_t step = 1;
+        while (lo + step < hi && it->docids[lo + step] < docid) {
+            lo += step;
+            step *= 2;
+        }
+        if (lo + step < hi)
+            hi = lo + step;
+        lo++;
+    }
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (it->docids[mid] < docid)
