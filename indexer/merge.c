@@ -414,7 +414,8 @@ static int cmp_u32(const void *x, const void *y)
 static rc_t drop_late_dead(ix_writer *w, err_t *err)
 {
     ix_runs *runs = w->runs;
-    qsort(runs->late_dead, runs->n_late_dead, sizeof *runs->late_dead, cmp_u32);
+    if (runs->n_late_dead)
+        qsort(runs->late_dead, runs->n_late_dead, sizeof *runs->late_dead, cmp_u32);
     for (size_t i = 0; i < runs->n_late_dead; i++) {
         unsigned char kb[4];
         u32be_put(kb, runs->late_dead[i]);

@@ -25,6 +25,22 @@ ix_writer_options ix_writer_options_default(void)
     return o;
 }
 
+/* What the budget holds besides the batch: the program and its libraries'
+ * heap (~12 MB), LMDB's copies of the pages of one transaction of a new
+ * generation (merge.c commits every 8 MB of data) and the scratch of a
+ * flush (sorting the batch's terms and ids).  The batch's own bytes are
+ * counted as its buffers grow, which misses the allocator's overhead and
+ * the fragmentation left by freeing one batch's many small buffers and
+ * growing the next one's: measured on Reuters, a batch counted as B bytes
+ * holds 1.2-1.25 B of anonymous memory, hence three quarters. */
+enum { MEM_RESERVE = 32u << 20 };
+
+size_t ix_batch_bytes(size_t mem)
+{
+    size_t b = mem > MEM_RESERVE ? (mem - MEM_RESERVE) / 4 * 3 : 0;
+    return b < (1u << 20) ? 1u << 20 : b;
+}
+
 rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err)
 {
     w->map_full = r == MDB_MAP_FULL;
@@ -190,7 +206,8 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
     if ((rc = pipeline_open(&cfg, w->opt.threads, max_pos, &w->pipe, err)) != RC_OK)
         goto fail;
     if (!w->opt.batch_bytes)
-        w->opt.batch_bytes = IX_DEFAULT_BATCH_BYTES;
+        w->opt.batch_bytes = ix_batch_bytes(w->opt.mem_bytes ? w->opt.mem_bytes
+                                                              : IX_DEFAULT_MEM_BYTES);
     w->fresh = w->st.next_docid == 1;
     w->base_docid = (uint32_t)w->st.next_docid;
     w->run.generation = w->st.generation;
