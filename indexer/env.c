@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
@@ -432,9 +433,15 @@ void env_unmap_pages(ix_env *e)
         return;
     char line[512];
     while (fgets(line, sizeof line, f)) {
+        /* start-end perms offset major:minor inode path; the data file is
+         * mapped shared and read-only, which MADV_DONTNEED cannot harm. */
         unsigned long start, end, ino;
-        if (sscanf(line, "%lx-%lx %*s %*s %*s %lu", &start, &end, &ino) == 3 &&
-            ino == (unsigned long)st.st_ino)
+        unsigned dev_major, dev_minor;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s %*s %x:%x %lu", &start, &end, perms, &dev_major,
+                   &dev_minor, &ino) == 6 &&
+            ino == (unsigned long)st.st_ino && dev_major == major(st.st_dev) &&
+            dev_minor == minor(st.st_dev) && !strcmp(perms, "r--s"))
             madvise((void *)start, end - start, MADV_DONTNEED);
         if (!strchr(line, '\n')) { /* a path longer than line: skip the rest */
             int c;
