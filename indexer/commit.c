@@ -242,7 +242,7 @@ static rc_t collect_doc_terms(ix_writer *w, MDB_txn *txn, uint32_t docid, arena_
         r = mdb_del(txn, w->env.text, &k, NULL);
     if (r && r != MDB_NOTFOUND)
         return writer_mdb_err(w, r, "removing a document", err);
-    return doclens_set(&w->env, txn, docid, 0, err);
+    return writer_lens_rc(w, doclens_set(&w->env, txn, docid, 0, err));
 }
 
 static rc_t apply_deletes(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
@@ -331,7 +331,7 @@ static rc_t apply_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err
             const bdoc *b = &w->bdocs[d - w->base_docid];
             lens[d % IX_DOCLEN_BLOCK] = b->dead ? 0 : b->len;
         }
-        rc = doclens_write_block(&w->env, txn, block, lens, 0, err);
+        rc = writer_lens_rc(w, doclens_write_block(&w->env, txn, block, lens, 0, err));
     }
     st->next_docid = end;
     return rc;

@@ -77,6 +77,7 @@ typedef struct {
     int lock_fd;        /* write.lock, or -1 */
     int readonly;
     size_t map_size;
+    int map_full;       /* the last write of doclens.c failed with MDB_MAP_FULL */
 } ix_env;
 
 /* Take DIR/write.lock, waiting up to timeout seconds (< 0: forever). */

@@ -396,7 +396,8 @@ static rc_t write_lengths(ix_writer *w, ix_meta_stats *st, err_t *err)
             st->n_docs++;
             st->total_len += len;
         }
-        rc = doclens_write_block(&w->env, w->wtxn, block, lens, MDB_APPEND, err);
+        rc = writer_lens_rc(w, doclens_write_block(&w->env, w->wtxn, block, lens, MDB_APPEND,
+                                                   err));
         if (rc == RC_OK)
             rc = bulk_note(w, sizeof lens + 16, err);
     }

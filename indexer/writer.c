@@ -47,6 +47,13 @@ rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err)
     return env_err(err, r, what);
 }
 
+rc_t writer_lens_rc(ix_writer *w, rc_t rc)
+{
+    if (rc != RC_OK)
+        w->map_full = w->env.map_full;
+    return rc;
+}
+
 static rc_t fail(ix_writer *w, rc_t rc, const err_t *e, err_t *err)
 {
     if (w->sticky == RC_OK) {
@@ -496,26 +503,21 @@ static rc_t flush_batch(ix_writer *w, err_t *err)
     rc_t mrc = merge_ready(w, 1, err);
     if (mrc != RC_OK)
         return mrc;
-    if (w->new_gen) {
-        rc_t rc = merge_flush(w, err);
-        if (rc != RC_OK) {
-            if (rc == RC_FULL && w->map_full)
-                w->restart_map = w->env.map_size * 2;
-            return rc;
-        }
-        w->wst.next_docid = w->base_docid + w->n_bdocs;
-        strmap_clear(&w->ids); /* the runs find earlier ids now */
-    } else if (!w->wtxn) {
+    if (!w->new_gen && !w->wtxn) {
         int r = mdb_txn_begin(w->env.env, NULL, 0, &w->wtxn);
         if (r)
             return writer_mdb_err(w, r, "starting the index transaction", err);
         w->wst = w->st;
     }
-    rc_t rc = w->new_gen ? RC_OK : commit_batch(w, w->wtxn, &w->wst, err);
+    rc_t rc = w->new_gen ? merge_flush(w, err) : commit_batch(w, w->wtxn, &w->wst, err);
     if (rc != RC_OK) {
         if (rc == RC_FULL && w->map_full)
             w->restart_map = w->env.map_size * 2;
         return rc;
+    }
+    if (w->new_gen) {
+        w->wst.next_docid = w->base_docid + w->n_bdocs;
+        strmap_clear(&w->ids); /* the runs find earlier ids now */
     }
     for (size_t i = 0; i < w->n_bterms; i++)
         buf_free(&w->bterms[i].ent);

@@ -128,5 +128,7 @@ rc_t commit_batch(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 rc_t commit_apply(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 /* Record an LMDB failure (noting MAP_FULL) and translate it. */
 rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err);
+/* The result of a doclens.c write: note MAP_FULL as writer_mdb_err() does. */
+rc_t writer_lens_rc(ix_writer *w, rc_t rc);
 
 #endif
