@@ -242,7 +242,7 @@ static rc_t collect_doc_terms(ix_writer *w, MDB_txn *txn, uint32_t docid, arena_
         r = mdb_del(txn, w->env.text, &k, NULL);
     if (r && r != MDB_NOTFOUND)
         return writer_mdb_err(w, r, "removing a document", err);
-    return doclens_set(&w->env, txn, docid, 0, err);
+    return writer_lens_rc(w, doclens_set(&w->env, txn, docid, 0, err));
 }
 
 static rc_t apply_deletes(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
@@ -331,7 +331,7 @@ static rc_t apply_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err
             const bdoc *b = &w->bdocs[d - w->base_docid];
             lens[d % IX_DOCLEN_BLOCK] = b->dead ? 0 : b->len;
         }
-        rc = doclens_write_block(&w->env, txn, block, lens, 0, err);
+        rc = writer_lens_rc(w, doclens_write_block(&w->env, txn, block, lens, 0, err));
     }
     st->next_docid = end;
     return rc;
@@ -375,6 +375,35 @@ static void sort_terms(uint32_t *idx, uint32_t *tmp, size_t n, const bterm *t,
     while (j < n)
         tmp[k++] = idx[j++];
     memcpy(idx, tmp, n * sizeof *idx);
+}
+
+rc_t commit_posting(ix_writer *w, MDB_txn *txn, const char *term, size_t len, blk_enc *enc,
+                    term_entry *te, unsigned put_flags, uint32_t docid, uint32_t tf,
+                    const unsigned char *pos, size_t pos_bytes, uint32_t doclen, err_t *err)
+{
+    rc_t rc = RC_OK;
+    if (!blk_enc_fits(enc, pos_bytes)) {
+        if ((rc = put_block(w, txn, term, len, enc, put_flags, err)) != RC_OK)
+            return rc;
+        te->n_blocks++;
+        blk_enc_reset(enc);
+    }
+    blk_enc_add(enc, docid, tf, pos, pos_bytes, doclen, &rc);
+    if (rc != RC_OK)
+        return err_set(err, rc, "out of memory encoding postings");
+    te->df++;
+    te->cf += tf;
+    return RC_OK;
+}
+
+rc_t commit_term_close(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
+                       const blk_enc *enc, term_entry *te, unsigned put_flags, err_t *err)
+{
+    rc_t rc = put_block(w, txn, term, len, enc, put_flags, err);
+    if (rc != RC_OK)
+        return rc;
+    te->n_blocks++;
+    return term_write(w, txn, term, len, te, put_flags, err);
 }
 
 /* Merge one batch term into the index. */
@@ -428,38 +457,28 @@ static rc_t write_term(ix_writer *w, MDB_txn *txn, MDB_cursor *c, const bterm *b
         if (b->dead)
             continue;
         any = 1;
-        if (!blk_enc_fits(enc, (size_t)(p - pos))) {
-            if ((rc = put_block(w, txn, bt->term, bt->len, enc, put_flags, err)) != RC_OK)
-                return rc;
-            te.n_blocks++;
-            blk_enc_reset(enc);
-        }
-        blk_enc_add(enc, docid, tf, pos, (size_t)(p - pos), b->len, &rc);
-        te.df++;
-        te.cf += tf;
+        rc = commit_posting(w, txn, bt->term, bt->len, enc, &te, put_flags, docid, tf, pos,
+                            (size_t)(p - pos), b->len, err);
     }
     if (rc != RC_OK)
-        return err_set(err, rc, "out of memory encoding postings");
+        return rc;
     if (!any) {
         if (found)
             te.n_blocks++; /* the loaded block stays as it was */
         return RC_OK;
     }
-    if ((rc = put_block(w, txn, bt->term, bt->len, enc, put_flags, err)) != RC_OK)
-        return rc;
-    te.n_blocks++;
     if (!found)
         st->n_terms++;
-    return term_write(w, txn, bt->term, bt->len, &te, put_flags, err);
+    return commit_term_close(w, txn, bt->term, bt->len, enc, &te, put_flags, err);
 }
 
-static rc_t apply_postings(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+rc_t commit_sorted_terms(ix_writer *w, uint32_t **out, err_t *err)
 {
-    if (!w->n_bterms)
-        return RC_OK;
-    uint32_t *idx = mem_alloc(w->n_bterms * sizeof *idx);
-    uint32_t *tmp = mem_alloc(w->n_bterms * sizeof *tmp);
-    uint64_t *pre = mem_alloc(w->n_bterms * sizeof *pre);
+    *out = NULL;
+    size_t n = w->n_bterms ? w->n_bterms : 1;
+    uint32_t *idx = mem_alloc(n * sizeof *idx);
+    uint32_t *tmp = mem_alloc(n * sizeof *tmp);
+    uint64_t *pre = mem_alloc(n * sizeof *pre);
     if (!idx || !tmp || !pre) {
         mem_free(idx);
         mem_free(tmp);
@@ -473,8 +492,19 @@ static rc_t apply_postings(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t 
     sort_terms(idx, tmp, w->n_bterms, w->bterms, pre);
     mem_free(tmp);
     mem_free(pre);
+    *out = idx;
+    return RC_OK;
+}
+
+static rc_t apply_postings(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+{
+    if (!w->n_bterms)
+        return RC_OK;
+    uint32_t *idx;
+    rc_t rc = commit_sorted_terms(w, &idx, err);
+    if (rc != RC_OK)
+        return rc;
     MDB_cursor *c;
-    rc_t rc = RC_OK;
     int r = mdb_cursor_open(txn, w->env.postings, &c);
     if (r) {
         mem_free(idx);
@@ -503,8 +533,12 @@ rc_t commit_apply(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
     rc_t rc = apply_deletes(w, txn, st, err);
     if (rc == RC_OK)
         rc = commit_batch(w, txn, st, err);
-    if (rc != RC_OK)
-        return rc;
+    return rc == RC_OK ? commit_stats(w, txn, st, err) : rc;
+}
+
+rc_t commit_stats(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+{
+    rc_t rc = RC_OK;
     st->generation++;
     st->last_run = (uint64_t)time(NULL);
     stats_encode(&w->scratch, st, &rc);

@@ -40,6 +40,7 @@ rc_t doclens_write_block(ix_env *e, MDB_txn *txn, uint32_t block, const uint32_t
         any = lens[i] != 0;
     if (!any) {
         int r = mdb_del(txn, e->doclens, &k, NULL);
+        e->map_full = r == MDB_MAP_FULL;
         return (r && r != MDB_NOTFOUND) ? env_err(err, r, "writing document lengths") : RC_OK;
     }
     buf_t b;
@@ -56,6 +57,7 @@ rc_t doclens_write_block(ix_env *e, MDB_txn *txn, uint32_t block, const uint32_t
     MDB_val v = {b.len, b.p};
     int r = mdb_put(txn, e->doclens, &k, &v, flags);
     buf_free(&b);
+    e->map_full = r == MDB_MAP_FULL;
     return r ? env_err(err, r, "writing document lengths") : RC_OK;
 }
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
@@ -416,6 +418,38 @@ rc_t env_grow(ix_env *e, err_t *err)
         return env_err(err, r, "growing the LMDB map");
     e->map_size = want;
     return RC_OK;
+}
+
+void env_unmap_pages(ix_env *e)
+{
+    /* LMDB does not tell where it mapped the file (me_mapaddr is only set
+     * with MDB_FIXEDMAP), so find the mapping by the file's inode. */
+    char *data_path = path_join(e->gen_path, "data.mdb");
+    struct stat st;
+    int have = data_path && stat(data_path, &st) == 0;
+    mem_free(data_path);
+    FILE *f = have ? fopen("/proc/self/maps", "r") : NULL;
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        /* start-end perms offset major:minor inode path; the data file is
+         * mapped shared and read-only, which MADV_DONTNEED cannot harm. */
+        unsigned long start, end, ino;
+        unsigned dev_major, dev_minor;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s %*s %x:%x %lu", &start, &end, perms, &dev_major,
+                   &dev_minor, &ino) == 6 &&
+            ino == (unsigned long)st.st_ino && dev_major == major(st.st_dev) &&
+            dev_minor == minor(st.st_dev) && !strcmp(perms, "r--s"))
+            madvise((void *)start, end - start, MADV_DONTNEED);
+        if (!strchr(line, '\n')) { /* a path longer than line: skip the rest */
+            int c;
+            while ((c = fgetc(f)) != EOF && c != '\n')
+                ;
+        }
+    }
+    fclose(f);
 }
 
 void env_close(ix_env *e)

@@ -77,6 +77,7 @@ typedef struct {
     int lock_fd;        /* write.lock, or -1 */
     int readonly;
     size_t map_size;
+    int map_full;       /* the last write of doclens.c failed with MDB_MAP_FULL */
 } ix_env;
 
 /* Take DIR/write.lock, waiting up to timeout seconds (< 0: forever). */
@@ -98,6 +99,9 @@ rc_t env_explain_write_error(ix_env *e, rc_t rc, err_t *err);
 /* Grow the map (no transaction may be active in this process). */
 rc_t env_grow(ix_env *e, err_t *err);
 void env_close(ix_env *e);
+/* Take the data file's pages out of the process's resident set (they stay
+ * in the page cache); for a writer of a generation nobody reads yet. */
+void env_unmap_pages(ix_env *e);
 /* LMDB return code to rc_t with a message naming what failed. */
 rc_t env_err(err_t *err, int mdb_rc, const char *what);
 /* Refuse network file systems, where LMDB locking is unsafe. */

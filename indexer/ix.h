@@ -12,7 +12,10 @@
  *
  * Documents are buffered; when a batch exceeds batch_bytes it is written
  * into the run's single write transaction, which stays open (invisible to
- * searchers) until commit.  Nothing is visible before ix_writer_commit(): a
+ * searchers) until commit; into a new generation (a first build, rebuild)
+ * it is written as a sorted run instead, merged at commit, so the writer's
+ * memory stays within mem_bytes at any corpus size.  Nothing is visible
+ * before ix_writer_commit(): a
  * run that dies (kill -9, a crash, a full disk) leaves the previous
  * generation as it was.  The writer keeps a sticky error: after a failure
  * every call returns it and commit refuses.  MDB_MAP_FULL while everything
@@ -83,8 +86,9 @@ typedef struct {
     an_config analyzer;        /* used for a new index; an existing one keeps its own */
     int rebuild;               /* 1: start a new empty generation */
     double lock_timeout;       /* seconds to wait for another writer; <0 = forever */
-    size_t batch_bytes;        /* memory for a batch before it is written into the
-                                  run's transaction; 0 = IX_DEFAULT_BATCH_BYTES */
+    size_t mem_bytes;          /* the writer's memory budget; 0 = IX_DEFAULT_MEM_BYTES */
+    size_t batch_bytes;        /* memory for a batch before it is written out;
+                                  0 = the share of mem_bytes ix_batch_bytes() gives */
     size_t map_size;           /* initial LMDB map size; 0 = default */
     unsigned threads;          /* analysis threads besides the caller's; 0 = analyze
                                   in ix_writer_add() itself.  The index is the same. */
@@ -104,7 +108,10 @@ typedef struct {
     uint64_t generation;
 } ix_run_stats;
 
-enum { IX_DEFAULT_BATCH_BYTES = 256u << 20 };
+enum { IX_DEFAULT_MEM_BYTES = 384u << 20, IX_MIN_MEM_BYTES = 48u << 20 };
+
+/* The batch's share of a memory budget of mem bytes (>= IX_MIN_MEM_BYTES). */
+size_t ix_batch_bytes(size_t mem);
 
 
 typedef struct ix_writer ix_writer;

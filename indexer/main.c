@@ -59,8 +59,10 @@ static const char usage_text[] =
     "  --cjk MODE          Chinese analysis of a new index: words, bigrams,\n"
     "                      words+bigrams, words+runbigrams (default)\n"
     "  --map-size N        initial LMDB map size (default 1G; doubles when full)\n"
-    "  --batch-memory N    memory for buffered documents before they are written\n"
-    "                      into the run's transaction (default 256M)\n"
+    "  --mem N             memory budget of the run (default 384M); a first build\n"
+    "                      or --rebuild stays within it at any corpus size\n"
+    "  --batch-memory N    the budget's share for buffered documents, set directly\n"
+    "                      (default: three quarters of --mem less 32M)\n"
     "  --threads N         threads that analyze documents (default: one per CPU,\n"
     "                      at most 8; 1 analyzes in the reading thread); the index\n"
     "                      is the same whatever N\n"
@@ -83,7 +85,7 @@ static const char usage_text[] =
 typedef struct {
     const char *db;
     int rebuild, prune, quiet, stats, check, compact, no_repair;
-    size_t map_size, batch_bytes;
+    size_t map_size, mem_bytes, batch_bytes;
     size_t threads;
     size_t max_doc, max_positions;
     double lock_timeout;
@@ -120,6 +122,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"stats", no_argument, 0, 'S'},          {"check", no_argument, 0, 'K'},
         {"compact", no_argument, 0, 'Z'},        {"map-size", required_argument, 0, 'm'},
         {"batch-memory", required_argument, 0, 'B'}, {"max-positions", required_argument, 0, 'X'},
+        {"mem", required_argument, 0, 'U'},
         {"threads", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
@@ -169,6 +172,10 @@ static int parse_args(int argc, char **argv, options *o)
         case 'B':
             if (!cli_parse_size(optarg, &o->batch_bytes) || o->batch_bytes < (1u << 20))
                 return usage_error("--batch-memory: '%s' is not a size of at least 1M", optarg);
+            break;
+        case 'U':
+            if (!cli_parse_size(optarg, &o->mem_bytes) || o->mem_bytes < IX_MIN_MEM_BYTES)
+                return usage_error("--mem: '%s' is not a size of at least 48M", optarg);
             break;
         case 'm':
             if (!cli_parse_size(optarg, &o->map_size) || o->map_size < (1u << 20))
@@ -390,6 +397,7 @@ static int index_once(const options *o, size_t map_size, size_t *restart)
     wo.rebuild = o->rebuild;
     wo.lock_timeout = o->lock_timeout;
     wo.map_size = map_size;
+    wo.mem_bytes = o->mem_bytes;
     wo.batch_bytes = o->batch_bytes;
     wo.threads = (unsigned)(o->threads > 1 ? o->threads : 0);
     wo.max_positions = (uint32_t)o->max_positions;

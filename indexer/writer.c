@@ -14,7 +14,7 @@
 
 #include "../common/mem.h"
 #include "../common/utf8.h"
-#include "writer_int.h"
+#include "runs.h"
 
 ix_writer_options ix_writer_options_default(void)
 {
@@ -25,10 +25,33 @@ ix_writer_options ix_writer_options_default(void)
     return o;
 }
 
+/* What the budget holds besides the batch: the program and its libraries'
+ * heap (~12 MB), LMDB's copies of the pages of one transaction of a new
+ * generation (merge.c commits every 8 MB of data) and the scratch of a
+ * flush (sorting the batch's terms and ids).  The batch's own bytes are
+ * counted as its buffers grow, which misses the allocator's overhead and
+ * the fragmentation left by freeing one batch's many small buffers and
+ * growing the next one's: measured on Reuters, a batch counted as B bytes
+ * holds 1.2-1.25 B of anonymous memory, hence three quarters. */
+enum { MEM_RESERVE = 32u << 20 };
+
+size_t ix_batch_bytes(size_t mem)
+{
+    size_t b = mem > MEM_RESERVE ? (mem - MEM_RESERVE) / 4 * 3 : 0;
+    return b < (1u << 20) ? 1u << 20 : b;
+}
+
 rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err)
 {
     w->map_full = r == MDB_MAP_FULL;
     return env_err(err, r, what);
+}
+
+rc_t writer_lens_rc(ix_writer *w, rc_t rc)
+{
+    if (rc != RC_OK)
+        w->map_full = w->env.map_full;
+    return rc;
 }
 
 static rc_t fail(ix_writer *w, rc_t rc, const err_t *e, err_t *err)
@@ -173,6 +196,12 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
     if ((rc = meta_read(&w->env, w->rtxn, &cfg, &w->st, err)) != RC_OK)
         goto fail;
     w->opt.analyzer = cfg; /* an existing index keeps its analyzer */
+    if (w->new_gen) {
+        /* Nothing to look up in an empty generation, and merge.c grows
+         * the map between transactions, which no open one may see. */
+        mdb_txn_abort(w->rtxn);
+        w->rtxn = NULL;
+    }
     if ((rc = an_open(&cfg, &w->an, err)) != RC_OK)
         goto fail;
     w->zctx = ZSTD_createCCtx();
@@ -184,7 +213,8 @@ rc_t ix_writer_open(const char *dir, const ix_writer_options *opt, ix_writer **o
     if ((rc = pipeline_open(&cfg, w->opt.threads, max_pos, &w->pipe, err)) != RC_OK)
         goto fail;
     if (!w->opt.batch_bytes)
-        w->opt.batch_bytes = IX_DEFAULT_BATCH_BYTES;
+        w->opt.batch_bytes = ix_batch_bytes(w->opt.mem_bytes ? w->opt.mem_bytes
+                                                              : IX_DEFAULT_MEM_BYTES);
     w->fresh = w->st.next_docid == 1;
     w->base_docid = (uint32_t)w->st.next_docid;
     w->run.generation = w->st.generation;
@@ -202,6 +232,7 @@ void ix_writer_close(ix_writer *w)
     if (!w)
         return;
     pipeline_close(w->pipe);
+    runs_close(w->runs);
     if (w->wtxn)
         mdb_txn_abort(w->wtxn);
     if (w->rtxn)
@@ -268,6 +299,8 @@ static uint64_t doc_hash(const ix_doc *d)
 static rc_t lookup_indexed(ix_writer *w, const char *id, size_t len, uint32_t *docid,
                            uint64_t *hash, err_t *err)
 {
+    if (!w->rtxn)
+        return RC_NOTFOUND; /* a new generation */
     MDB_val k = {len, (void *)id}, v;
     int r = mdb_get(w->rtxn, w->env.ids, &k, &v);
     if (r == MDB_NOTFOUND)
@@ -432,28 +465,59 @@ static rc_t supersede(ix_writer *w, uint32_t docid, err_t *err)
         w->bdocs[docid - w->base_docid].dead = 1;
         return RC_OK;
     }
+    if (w->runs)
+        return runs_kill(w->runs, docid, err);
     return queue_delete(w, docid, err);
 }
 
-/* Write the buffered batch into the run's write transaction and start an
- * empty one, so a run's memory stays bounded by batch_bytes.  The
- * transaction stays open until commit: searchers still see nothing. */
+/* With sorted runs, the ids map holds the current batch only: the live
+ * docid an earlier batch gave id, or 0. */
+static rc_t flushed_docid(ix_writer *w, const char *id, size_t len, uint32_t *docid, err_t *err)
+{
+    *docid = 0;
+    if (!w->runs)
+        return RC_OK;
+    uint32_t d;
+    rc_t rc = runs_find_id(w->runs, id, len, XXH3_64bits(id, len), &d, err);
+    if (rc == RC_NOTFOUND)
+        return RC_OK;
+    if (rc == RC_OK && runs_len(w->runs, d) != RUN_DEAD)
+        *docid = d;
+    return rc;
+}
+
+/* The batch's share of the budget: what the sorted runs keep per document
+ * counts too, but a quarter always stays for the batch. */
+static size_t batch_limit(const ix_writer *w)
+{
+    size_t held = runs_mem(w->runs), b = w->opt.batch_bytes;
+    return held < b / 4 * 3 ? b - held : b / 4;
+}
+
+/* Write the buffered batch out and start an empty one, so a run's memory
+ * stays bounded by batch_bytes.  Into a new generation, as a sorted run
+ * (merge.c); into the live one, into the run's write transaction, which
+ * stays open until commit: searchers still see nothing. */
 static rc_t flush_batch(ix_writer *w, err_t *err)
 {
     rc_t mrc = merge_ready(w, 1, err);
     if (mrc != RC_OK)
         return mrc;
-    if (!w->wtxn) {
+    if (!w->new_gen && !w->wtxn) {
         int r = mdb_txn_begin(w->env.env, NULL, 0, &w->wtxn);
         if (r)
             return writer_mdb_err(w, r, "starting the index transaction", err);
         w->wst = w->st;
     }
-    rc_t rc = commit_batch(w, w->wtxn, &w->wst, err);
+    rc_t rc = w->new_gen ? merge_flush(w, err) : commit_batch(w, w->wtxn, &w->wst, err);
     if (rc != RC_OK) {
         if (rc == RC_FULL && w->map_full)
             w->restart_map = w->env.map_size * 2;
         return rc;
+    }
+    if (w->new_gen) {
+        w->wst.next_docid = w->base_docid + w->n_bdocs;
+        strmap_clear(&w->ids); /* the runs find earlier ids now */
     }
     for (size_t i = 0; i < w->n_bterms; i++)
         buf_free(&w->bterms[i].ent);
@@ -495,6 +559,12 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
     }
     ix_outcome outcome = IX_ADDED;
     uint32_t in_batch = IDV_DOCID(s->value);
+    if (added && w->new_gen) {
+        w->batch_mem += 2 * sizeof *s + id_len + 1;
+        rc_t rc = flushed_docid(w, doc->id, id_len, &in_batch, &e);
+        if (rc != RC_OK)
+            return fail(w, rc, &e, err);
+    }
     if (in_batch) {
         /* Same id twice in one run: the last one wins. */
         rc_t rc = supersede(w, in_batch, &e);
@@ -534,7 +604,7 @@ rc_t ix_writer_add(ix_writer *w, const ix_doc *doc, ix_outcome *out, err_t *err)
     if (rc != RC_OK)
         return fail(w, rc, &e, err);
     s->value |= IDV_SEEN;
-    if (w->batch_mem > w->opt.batch_bytes && (rc = flush_batch(w, &e)) != RC_OK)
+    if (w->batch_mem > batch_limit(w) && (rc = flush_batch(w, &e)) != RC_OK)
         return fail(w, rc, &e, err);
     if (outcome == IX_ADDED)
         w->run.added++;
@@ -561,6 +631,11 @@ rc_t ix_writer_delete(ix_writer *w, const char *id, int *found, err_t *err)
         return fail(w, RC_NOMEM, &e, err);
     }
     uint32_t in_batch = IDV_DOCID(s->value);
+    if (added) {
+        rc_t rc = flushed_docid(w, id, len, &in_batch, &e);
+        if (rc != RC_OK)
+            return fail(w, rc, &e, err);
+    }
     if (in_batch) {
         rc_t rc = supersede(w, in_batch, &e);
         if (rc != RC_OK)
@@ -590,6 +665,8 @@ rc_t ix_writer_prune_unseen(ix_writer *w, size_t *n, err_t *err)
     *n = 0;
     if (w->sticky != RC_OK || w->committed)
         return fail(w, w->sticky ? w->sticky : RC_INTERNAL, &w->sticky_err, err);
+    if (!w->rtxn)
+        return RC_OK; /* a new generation: nothing was indexed before */
     MDB_cursor *c;
     int r = mdb_cursor_open(w->rtxn, w->env.ids, &c);
     if (r)
@@ -698,7 +775,14 @@ rc_t ix_writer_commit(ix_writer *w, ix_run_stats *stats, err_t *err)
     rc_t rc = merge_ready(w, 1, &e);
     if (rc != RC_OK)
         return fail(w, rc, &e, err);
-    rc = w->wtxn ? commit_flushed(w, &e) : commit_from_memory(w, &e);
+    if (w->runs) {
+        /* The last batch joins the runs, then everything is merged. */
+        rc = flush_batch(w, &e);
+        if (rc == RC_OK && (rc = merge_commit(w, &e)) == RC_FULL && w->map_full)
+            w->restart_map = w->env.map_size * 2;
+    } else {
+        rc = w->wtxn ? commit_flushed(w, &e) : commit_from_memory(w, &e);
+    }
     if (rc == RC_OK) {
         w->run.generation = w->st.generation;
         if (w->new_gen) {

@@ -50,6 +50,7 @@ typedef struct {
 } ix_job;
 
 typedef struct ix_pipeline ix_pipeline;
+typedef struct ix_runs ix_runs;
 
 /* Interface to code in pipeline.c.  n_threads 0 runs each job inside
  * pipeline_submit().  The caller owns every call but the workers' own. */
@@ -87,6 +88,8 @@ struct ix_writer {
     uint32_t base_docid;     /* docid of bdocs[0] */
     size_t batch_mem;        /* bytes buffered in the current batch */
     MDB_txn *wtxn;           /* the run's write transaction, once a batch was flushed */
+    ix_runs *runs;           /* new generation: batches flushed as sorted runs (runs.h) */
+    size_t bulk_dirty;       /* bytes put in wtxn since its last commit (merge.c) */
     ix_meta_stats wst;       /* statistics inside wtxn */
     size_t restart_map;      /* map full after a flush: rerun with this map size */
     buf_t recs, texts;       /* encoded docs records and text values */
@@ -100,6 +103,24 @@ struct ix_writer {
     ix_run_stats run;
 };
 
+/* Interface to code in commit.c, besides the two above. */
+/* The batch's terms in key order: *out holds n_bterms indexes into
+ * w->bterms (the caller frees it).  RC_NOMEM. */
+rc_t commit_sorted_terms(ix_writer *w, uint32_t **out, err_t *err);
+/* Add one document to the term whose blocks enc is building, first writing
+ * the block out (put_flags) if the document does not fit; te counts.  The
+ * batch commit and the merge of sorted runs (merge.c) both write postings
+ * through it, which is why they cut blocks alike. */
+rc_t commit_posting(ix_writer *w, MDB_txn *txn, const char *term, size_t len, blk_enc *enc,
+                    term_entry *te, unsigned put_flags, uint32_t docid, uint32_t tf,
+                    const unsigned char *pos, size_t pos_bytes, uint32_t doclen, err_t *err);
+/* Write the term's last block and its dictionary entry. */
+rc_t commit_term_close(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
+                       const blk_enc *enc, term_entry *te, unsigned put_flags, err_t *err);
+/* The run's statistics record (generation and time of this run) in txn. */
+rc_t commit_stats(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
+/* End of interface */
+
 /* commit.c: write the current batch (documents and postings) in txn. */
 rc_t commit_batch(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 /* commit.c: deletions, the current batch and the stats record in txn.
@@ -107,5 +128,7 @@ rc_t commit_batch(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 rc_t commit_apply(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 /* Record an LMDB failure (noting MAP_FULL) and translate it. */
 rc_t writer_mdb_err(ix_writer *w, int r, const char *what, err_t *err);
+/* The result of a doclens.c write: note MAP_FULL as writer_mdb_err() does. */
+rc_t writer_lens_rc(ix_writer *w, rc_t rc);
 
 #endif

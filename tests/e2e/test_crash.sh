@@ -106,4 +106,28 @@ fi
 "$IDX" -q --db "$TMP/first" "$TMP/a.jsonl"; ok $? "building again after the killed first build"
 is "$(state "$TMP/first")" a "and it is complete"
 is "$(ls "$TMP/first" | grep -c '^gen-')" 1 "the killed build's generation was removed"
+
+# Killed while a first build in small batches writes sorted runs, commits
+# into its generation as it goes, or merges: never an index, never a half
+# one; the next build removes the killed one's generation (its run file was
+# never linked anywhere).
+seen=""; bad=0
+for k in 1 2 3 4 5 6; do
+  rm -rf "$TMP/runs"
+  "$IDX" -q --batch-memory 1M --db "$TMP/runs" "$TMP/a.jsonl" & pid=$!
+  sleep "$(awk "BEGIN{print ($k * 250 - 100 + $RANDOM % 100) / 1000}")"
+  kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+  if [ -L "$TMP/runs/CURRENT" ]; then
+    s=$(state "$TMP/runs"); seen="$seen done"
+    [ "$s" = a ] || { bad=$((bad + 1)); echo "# kill $k: finished build answers as $s"; }
+  else
+    seen="$seen killed"
+    "$SRCH" --db "$TMP/runs" x >/dev/null 2>&1; [ $? = 3 ] || { bad=$((bad + 1)); echo "# kill $k: searcher did not exit 3"; }
+  fi
+done
+echo "# first builds in sorted runs:$seen"
+is "$bad" 0 "a first build killed while writing sorted runs leaves no index or the whole one"
+"$IDX" -q --batch-memory 1M --db "$TMP/runs" "$TMP/a.jsonl"; ok $? "building again in sorted runs"
+is "$(state "$TMP/runs")" a "and it is complete"
+is "$(ls "$TMP/runs" | grep -c '^gen-')" 1 "the killed build's generation was removed"
 done_testing

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "../../../common/mem.h"
 #include "../../../indexer/internal.h"
@@ -289,6 +290,140 @@ static void small_batches_equal_fresh_build(void **state)
     free(dir);
 }
 
+/* Every key and value of the databases but meta (it records the run's
+ * time), as one hash per database: equal strings = byte-identical data. */
+static char *raw_dump(const char *dir)
+{
+    ix_reader *r;
+    err_t err;
+    err_clear(&err);
+    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
+    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
+    ix_env *e = ix_reader_env(r);
+    MDB_dbi dbs[] = {e->terms, e->postings, e->docs, e->ids, e->text, e->doclens};
+    char *out = calloc(1, 256);
+    for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+        MDB_cursor *c;
+        assert_int_equal(mdb_cursor_open(ix_reader_txn(r), dbs[i], &c), 0);
+        MDB_val k, v;
+        uint64_t h = 0, n = 0;
+        for (int m = mdb_cursor_get(c, &k, &v, MDB_FIRST); m == 0;
+             m = mdb_cursor_get(c, &k, &v, MDB_NEXT), n++)
+            h = XXH3_64bits_withSeed(v.mv_data, v.mv_size, XXH3_64bits_withSeed(k.mv_data, k.mv_size, h));
+        mdb_cursor_close(c);
+        snprintf(out + strlen(out), 256 - strlen(out), "%llu:%016llx ", (unsigned long long)n,
+                 (unsigned long long)h);
+    }
+    ix_reader_end(r);
+    ix_reader_close(r);
+    return out;
+}
+
+/* Documents whose ids come back in later batches (the last one wins). */
+static const ix_doc *run_docs(size_t *n)
+{
+    static ix_doc d[8];
+    d[0] = tu_doc("x", "en", "Title", "first version apples");
+    d[1] = tu_doc("y", "en", "", "other apples");
+    d[2] = tu_doc("z", "ru", "", "больница нейросеть");
+    d[3] = tu_doc("x", "en", "", "second version pears");
+    d[4] = tu_doc("y", "en", "", "other again");
+    d[5] = tu_doc("w", "zh", "", "人工智能诊断");
+    d[6] = tu_doc("x", "en", "", "third pears apples");
+    d[7] = tu_doc("v", "en", "", "");
+    *n = 8;
+    return d;
+}
+
+/* raw_dump() of docs[0..n) indexed in one batch. */
+static char *one_batch_dump(const ix_doc *docs, size_t n)
+{
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    char *dir = tu_tmpdir();
+    assert_int_equal(tu_index(dir, docs, n, NULL, 0, &rs, &err), RC_OK);
+    assert_int_equal(rs.duplicates, 3);
+    char *d = raw_dump(dir);
+    tu_rmrf(dir);
+    free(dir);
+    return d;
+}
+
+/* A first build whose batches are written as sorted runs and merged (one
+ * run per document here) writes exactly the databases of a build in one
+ * batch, whatever the number of analysis threads. */
+static void sorted_runs_equal_one_batch(void **state)
+{
+    (void)state;
+    size_t n;
+    const ix_doc *docs = run_docs(&n);
+    char *want = one_batch_dump(docs, n);
+    for (unsigned threads = 0; threads <= 2; threads += 2) {
+        err_t err;
+        err_clear(&err);
+        ix_run_stats rs;
+        char *runs = tu_tmpdir();
+        tu_batch_bytes = 1;
+        tu_threads = threads;
+        assert_int_equal(tu_index(runs, docs, n, NULL, 0, &rs, &err), RC_OK);
+        tu_batch_bytes = 0;
+        tu_threads = 0;
+        assert_int_equal(rs.duplicates, 3);
+        assert_int_equal(rs.added, 5);
+        char *got = raw_dump(runs);
+        assert_string_equal(got, want);
+        size_t checked;
+        assert_int_equal(ix_check(runs, &checked, &err), RC_OK);
+        free(got);
+        tu_rmrf(runs);
+        free(runs);
+    }
+    free(want);
+}
+
+/* Fail each allocation in turn during a first build in sorted runs: a clean
+ * error and no index, or the whole index; generations of failed attempts
+ * are gone after the one that succeeds. */
+static void allocation_failures_in_sorted_runs_are_clean(void **state)
+{
+    (void)state;
+    size_t n;
+    const ix_doc *docs = run_docs(&n);
+    char *want = one_batch_dump(docs, n);
+    err_t err;
+    ix_run_stats rs;
+    char *dir = tu_tmpdir();
+    char current[1100], cmd[1200];
+    snprintf(current, sizeof current, "%s/CURRENT", dir);
+    int successes = 0;
+    tu_batch_bytes = 1;
+    for (long k = 0; k < 20000 && !successes; k++) {
+        err_clear(&err);
+        mem_fail_after(k);
+        rc_t rc = tu_index(dir, docs, n, NULL, 0, &rs, &err);
+        mem_fail_reset();
+        assert_true(rc == RC_OK || rc == RC_NOMEM || rc == RC_INTERNAL || rc == RC_IO);
+        successes += rc == RC_OK;
+        if (rc != RC_OK)
+            assert_int_equal(access(current, F_OK), -1);
+    }
+    tu_batch_bytes = 0;
+    assert_int_equal(successes, 1);
+    char *got = raw_dump(dir);
+    assert_string_equal(got, want);
+    snprintf(cmd, sizeof cmd, "ls '%s' | grep -c '^gen-'", dir);
+    FILE *f = popen(cmd, "r");
+    int gens = -1;
+    assert_int_equal(fscanf(f, "%d", &gens), 1);
+    pclose(f);
+    assert_int_equal(gens, 1);
+    free(got);
+    free(want);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 static void same_id_twice_last_wins(void **state)
 {
     (void)state;
@@ -540,6 +675,8 @@ int main(void)
         cmocka_unit_test(write_then_read),
         cmocka_unit_test(incremental_equals_fresh_build),
         cmocka_unit_test(small_batches_equal_fresh_build),
+        cmocka_unit_test(sorted_runs_equal_one_batch),
+        cmocka_unit_test(allocation_failures_in_sorted_runs_are_clean),
         cmocka_unit_test(same_id_twice_last_wins),
         cmocka_unit_test(uncommitted_run_changes_nothing),
         cmocka_unit_test(second_writer_is_refused),
