@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The only mutable globals in the code base: test hooks, off by default.
  * Atomic because the indexer allocates on several threads. */
@@ -77,6 +78,20 @@ int mem_grow(void **p, size_t *cap, size_t need, size_t size)
     *p = q;
     *cap = c;
     return 1;
+}
+
+void mem_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+    const uintptr_t page = 4096;
+    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t b = ((uintptr_t)p + n) & ~(page - 1);
+    if (p && a < b)
+        (void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)n;
+#endif
 }
 
 void mem_fail_after(long n)

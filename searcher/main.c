@@ -9,6 +9,7 @@
 
 #include "../common/buf.h"
 #include "../common/cli.h"
+#include "../common/mem.h"
 #include "../common/utf8.h"
 #include "../indexer/ix.h"
 #include "format.h"
@@ -403,8 +404,10 @@ int main(int argc, char **argv)
     int r = parse_args(argc, argv, &o);
     if (r >= 0)
         return r;
-    if (!isatty(STDOUT_FILENO))
+    if (!isatty(STDOUT_FILENO)) {
         setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
+        mem_prefault(out_buf, sizeof out_buf);
+    }
     err_t err;
     err_clear(&err);
     sr_searcher *s;
