@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
 #include "../../../common/arena.h"
@@ -197,6 +199,47 @@ static void fault_injection_fails_nth_allocation(void **state)
     buf_free(&buf);
 }
 
+static long minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
+/* The kernel's THP mode allows advised huge pages ("[always]" or "[madvise]"). */
+static int thp_available(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char line[128] = "";
+    if (!f)
+        return 0;
+    int ok = fgets(line, sizeof line, f) && !strstr(line, "[never]");
+    fclose(f);
+    return ok;
+}
+
+static void heap_prefer_huge_cuts_page_faults(void **state)
+{
+    (void)state;
+    assert_int_equal(mem_heap_prefer_huge(1 << 20), 0); /* below two huge pages */
+    if (!thp_available() || !mem_heap_prefer_huge(64u << 20))
+        skip(); /* no THP, or not glibc's heap (sanitizer builds) */
+    /* 16 MB in blocks below the mmap threshold, so they come from the heap:
+     * 4,096 faults with 4 KB pages, a handful with 2 MB ones. */
+    enum { BLOCK = 64 << 10, N = 256 };
+    static char *blocks[N];
+    long before = minor_faults();
+    for (size_t i = 0; i < N; i++) {
+        blocks[i] = malloc(BLOCK);
+        assert_non_null(blocks[i]);
+        memset(blocks[i], 1, BLOCK);
+    }
+    long faults = minor_faults() - before;
+    for (size_t i = 0; i < N; i++)
+        free(blocks[i]);
+    assert_true(faults < N * (BLOCK / 4096) / 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +252,7 @@ int main(void)
         cmocka_unit_test(strmap_put_get_grow),
         cmocka_unit_test(cli_parsers),
         cmocka_unit_test(fault_injection_fails_nth_allocation),
+        cmocka_unit_test(heap_prefer_huge_cuts_page_faults),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }
