@@ -52,7 +52,8 @@ typedef struct {
     an_analyzer *an;
     const lang_plan *plan;
     const char *text;       /* whole text, for byte offsets */
-    const UChar *u;         /* current chunk in UTF-16 */
+    const UChar *u;         /* current chunk in UTF-16 ... */
+    const char *ascii;      /* ... or, when it is all ASCII, its bytes (u unused) */
     size_t chunk_off;       /* byte offset of the chunk in text */
     int32_t walk_u;         /* walker: UTF-16 index ... */
     size_t walk_b;          /* ... and its byte offset within the chunk */
@@ -171,9 +172,12 @@ static void plan_for(const an_analyzer *an, const char *lang, lang_plan *plan)
             plan->stem_idx[s] = -1;
 }
 
-/* Byte offset (in the whole text) of UTF-16 index ui of the current chunk. */
+/* Byte offset (in the whole text) of UTF-16 index ui of the current chunk
+ * (in an ASCII chunk, the index is the byte offset). */
 static size_t byte_at(scan *sc, int32_t ui)
 {
+    if (sc->ascii)
+        return sc->chunk_off + (size_t)ui;
     while (sc->walk_u < ui) {
         UChar c = sc->u[sc->walk_u];
         if (U16_IS_LEAD(c)) {
@@ -374,7 +378,10 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
     an_analyzer *an = sc->an;
     size_t start = byte_at(sc, ustart), end = byte_at(sc, uend);
     an_script script;
-    rc_t rc = fold_word(an->fold, sc->u + ustart, uend - ustart, &an->term, &script, sc->err);
+    rc_t rc = sc->ascii ? fold_ascii_word(sc->ascii + ustart, (size_t)(uend - ustart), &an->term,
+                                          &script, sc->err)
+                        : fold_word(an->fold, sc->u + ustart, uend - ustart, &an->term, &script,
+                                    sc->err);
     if (rc != RC_OK)
         return rc;
     int han = script == AN_SCRIPT_HAN;
@@ -418,7 +425,7 @@ static rc_t split_word(scan *sc, int32_t ustart, int32_t uend)
 {
     int32_t from = ustart;
     for (int32_t i = ustart; i < uend; i++) {
-        if (sc->u[i] != '_')
+        if ((sc->ascii ? (UChar)sc->ascii[i] : sc->u[i]) != '_')
             continue;
         if (i > from) {
             rc_t rc = one_word(sc, from, i);
@@ -464,6 +471,37 @@ static rc_t to_utf16(an_analyzer *an, const char *s, size_t n, int32_t *out_n, e
     return RC_OK;
 }
 
+/* Words of an ASCII chunk: ascii.c finds what ICU would (see there). */
+static rc_t scan_ascii(scan *sc, const char *s, size_t n)
+{
+    sc->ascii = s;
+    size_t at = 0, start, end;
+    rc_t rc = RC_OK;
+    while (rc == RC_OK && ascii_next(s, n, &at, &start, &end))
+        rc = split_word(sc, (int32_t)start, (int32_t)end);
+    sc->ascii = NULL;
+    return rc;
+}
+
+static rc_t scan_icu(scan *sc, const char *s, size_t n)
+{
+    an_analyzer *an = sc->an;
+    int32_t un;
+    rc_t rc = to_utf16(an, s, n, &un, sc->err);
+    if (rc == RC_OK)
+        rc = seg_set_text(an->seg, an->u16, un, sc->err);
+    if (rc != RC_OK)
+        return rc;
+    sc->u = an->u16;
+    sc->walk_u = 0;
+    sc->walk_b = 0;
+    int32_t b, e;
+    int kind;
+    while (rc == RC_OK && seg_next(an->seg, &b, &e, &kind))
+        rc = split_word(sc, b, e);
+    return rc;
+}
+
 rc_t an_analyze(an_analyzer *an, const char *lang, const char *text, size_t len, uint32_t *pos,
                 an_emit_fn emit, void *ctx, err_t *err)
 {
@@ -477,20 +515,12 @@ rc_t an_analyze(an_analyzer *an, const char *lang, const char *text, size_t len,
     rc_t rc = RC_OK;
     for (size_t off = 0; off < len && rc == RC_OK;) {
         size_t n = chunk_len(text, len, off);
-        int32_t un;
-        if ((rc = to_utf16(an, text + off, n, &un, err)) != RC_OK)
-            break;
-        if ((rc = seg_set_text(an->seg, an->u16, un, err)) != RC_OK)
-            break;
-        sc.u = an->u16;
         sc.chunk_off = off;
-        sc.walk_u = 0;
-        sc.walk_b = 0;
         sc.run.active = 0;
-        int32_t s, e;
-        int kind;
-        while (rc == RC_OK && seg_next(an->seg, &s, &e, &kind))
-            rc = split_word(&sc, s, e);
+        if (!an->cfg.no_ascii_path && utf8_ascii_prefix(text + off, n) == n)
+            rc = scan_ascii(&sc, text + off, n);
+        else
+            rc = scan_icu(&sc, text + off, n);
         if (rc == RC_OK)
             rc = run_end(&sc);
         off += n;

@@ -143,6 +143,26 @@ static an_script fold_ascii(const UChar *u, int32_t n, buf_t *out, rc_t *prc)
     return letters ? AN_SCRIPT_LATIN : AN_SCRIPT_NUMBER;
 }
 
+rc_t fold_ascii_word(const char *s, size_t n, buf_t *out, an_script *script, err_t *err)
+{
+    rc_t rc = RC_OK;
+    buf_reset(out);
+    buf_reserve(out, n, &rc);
+    if (rc != RC_OK)
+        return err_set(err, rc, "out of memory folding a word");
+    int letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        letters |= c >= 'a' && c <= 'z';
+        out->p[out->len++] = c;
+    }
+    *script = letters ? AN_SCRIPT_LATIN : AN_SCRIPT_NUMBER;
+    if (letters)
+        undot_acronym(out);
+    return RC_OK;
+}
+
 static rc_t normalize(an_folder *f, const UChar *u, int32_t n, int32_t *out_n, err_t *err)
 {
     for (;;) {

@@ -24,6 +24,13 @@ rc_t seg_set_text(an_segmenter *seg, const UChar *u, int32_t n, err_t *err);
 int seg_next(an_segmenter *seg, int32_t *start, int32_t *end, int *kind);
 /* End of interface */
 
+/* ---- Interface to code in ascii.c: ICU's word boundaries for ASCII ---- */
+/* Next segment of the ASCII text s[0..n) at or after *at that ICU's root
+ * word rules give a word status (letters, digits): [*start, *end) in bytes,
+ * *at moves past it.  Returns 1, or 0 at the end. */
+int ascii_next(const char *s, size_t n, size_t *at, size_t *start, size_t *end);
+/* End of interface */
+
 /* ---- Interface to code in fold.c: normalization and case folding ------ */
 typedef struct an_folder an_folder;
 
@@ -34,6 +41,8 @@ void fold_close(an_folder *f);
  * *script receives the script of the folded word.  Returns RC_OK, RC_NOMEM
  * or RC_INTERNAL. */
 rc_t fold_word(an_folder *f, const UChar *u, int32_t n, buf_t *out, an_script *script, err_t *err);
+/* fold_word() of an ASCII word given as bytes. */
+rc_t fold_ascii_word(const char *s, size_t n, buf_t *out, an_script *script, err_t *err);
 /* Script of a code point as an an_script (OTHER for Common/Inherited). */
 an_script fold_script_of(uint32_t cp);
 /* End of interface */

@@ -115,6 +115,20 @@ size_t utf8_valid_prefix(const char *s, size_t len)
     return (size_t)(p - (const unsigned char *)s);
 }
 
+size_t utf8_ascii_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & 0x8080808080808080ull)
+            break;
+    }
+    while (i < len && !((unsigned char)s[i] & 0x80))
+        i++;
+    return i;
+}
+
 size_t utf8_sanitize(const char *s, size_t len, buf_t *out,
                      void (*on_bad)(void *ctx, size_t offset), void *ctx, rc_t *prc)
 {
