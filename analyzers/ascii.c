@@ -21,7 +21,8 @@
  * evaluation documents, and fuzz_analyzer on random ASCII. */
 #include "internal.h"
 
-enum { C_OTHER = 0, C_L, C_N, C_Q, C_M, C_U };
+/* Classes as bits, so "letter, digit or underscore" is one test. */
+enum { C_OTHER = 0, C_L = 1, C_N = 2, C_U = 4, C_Q = 8, C_M = 16, C_JOIN = C_L | C_N | C_U };
 
 static const unsigned char cls[128] = {
     ['A'] = C_L, ['B'] = C_L, ['C'] = C_L, ['D'] = C_L, ['E'] = C_L, ['F'] = C_L, ['G'] = C_L,
@@ -37,22 +38,12 @@ static const unsigned char cls[128] = {
     ['.'] = C_Q, ['\''] = C_Q, [','] = C_M, [';'] = C_M, ['_'] = C_U,
 };
 
-static int class_at(const unsigned char *s, size_t n, size_t i)
-{
-    return i < n ? cls[s[i] & 0x7f] : C_OTHER;
-}
-
-static int joins(int c)
-{
-    return c == C_L || c == C_N || c == C_U;
-}
-
 int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *end)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = *at;
     for (;;) {
-        while (i < n && !joins(class_at(s, n, i)))
+        while (i < n && !(cls[s[i] & 0x7f] & C_JOIN))
             i++;
         if (i >= n) {
             *at = n;
@@ -61,27 +52,26 @@ int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *en
         /* A segment starts at a letter, digit or '_' and runs while a rule
          * joins the next character to it. */
         size_t from = i;
-        int word = 0, prev = class_at(s, n, i);
-        for (;;) {
-            word |= prev != C_U;
-            int next = class_at(s, n, i + 1);
-            if (joins(next)) {
+        int prev = cls[s[i] & 0x7f], word = prev != C_U;
+        for (i++; i < n;) {
+            int c = cls[s[i] & 0x7f];
+            if (c & C_JOIN) {
+                word |= c != C_U;
+                prev = c;
                 i++;
-                prev = next;
                 continue;
             }
             /* WB6/7 and WB11/12: a middle character between two letters
              * or two digits. */
-            int after = class_at(s, n, i + 2);
-            if ((next == C_Q && prev == C_L && after == C_L) ||
-                ((next == C_Q || next == C_M) && prev == C_N && after == C_N)) {
-                i += 2;
+            int after = i + 1 < n ? cls[s[i + 1] & 0x7f] : C_OTHER;
+            if ((c == C_Q && prev == C_L && after == C_L) ||
+                ((c & (C_Q | C_M)) && prev == C_N && after == C_N)) {
                 prev = after;
+                i += 2;
                 continue;
             }
             break;
         }
-        i++;
         if (!word)
             continue; /* only underscores: split_word() would keep nothing */
         *start = from;

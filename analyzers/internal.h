@@ -54,7 +54,8 @@ typedef struct an_stopset an_stopset;
  * there is no list for that language. */
 rc_t stop_open(const char *lang, an_stopset **out);
 void stop_close(an_stopset *s);
-int stop_has(const an_stopset *s, const char *term, size_t len);
+/* hash is XXH3_64bits(term, len), computed once per word by the caller. */
+int stop_has(const an_stopset *s, const char *term, size_t len, uint64_t hash);
 /* End of interface */
 
 /* ---- Interface to code in stem.c: stemmers by name --------------------- */
@@ -82,10 +83,12 @@ typedef struct an_stemcache an_stemcache;
 
 an_stemcache *stemcache_new(void);      /* NULL on allocation failure */
 void stemcache_free(an_stemcache *c);
-/* The cached stem of word (lent until the next put), or NULL. */
-const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, size_t *out_len);
-void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, const char *stem,
-                   size_t stem_len);
+/* The cached stem of word (lent until the next put), or NULL.  hash is
+ * XXH3_64bits(w, len), as for stop_has(). */
+const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
+                          size_t *out_len);
+void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
+                   const char *stem, size_t stem_len);
 /* End of interface */
 
 #endif
