@@ -16,6 +16,7 @@
 #include "../../../analyzers/an.h"
 #include "../../../common/buf.h"
 #include "../../../common/utf8.h"
+#include "../evalsets.h"
 
 static rc_t collect(void *ctx, const an_token *t)
 {
@@ -164,21 +165,14 @@ static void same_field(pair *p, json_object *doc, const char *const *names, cons
 static void eval_documents(void **state)
 {
     (void)state;
-    const char *shared = getenv("SHARED") ? getenv("SHARED") : "../shared";
-    static const char *const sets[] = {"reuters21578", "ru_news_rt_ng", "cran", "med", "xquad/en",
-                                       "xquad/ru", "xquad/zh", "cmrc2018"};
     static const char *const titles[] = {"title", NULL}, *const texts[] = {"text", "body", NULL};
     pair p;
     pair_open(&p);
     size_t n_files = 0;
     char *line = NULL;
     size_t cap = 0;
-    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
-        char cmd[1024];
-        snprintf(cmd, sizeof cmd,
-                 "f=%s/eval/%s/docs.jsonl; if [ -f $f ]; then cat $f; elif [ -f $f.zst ]; then "
-                 "zstd -qdc $f.zst; fi 2>/dev/null", shared, sets[i]);
-        FILE *f = popen(cmd, "r");
+    for (size_t i = 0; i < N_EVAL_SETS; i++) {
+        FILE *f = eval_set_open(eval_sets[i]);
         assert_non_null(f);
         ssize_t got;
         size_t before = p.n_texts;
@@ -199,7 +193,7 @@ static void eval_documents(void **state)
     size_t n_texts = p.n_texts, n_tokens = p.n_tokens;
     pair_close(&p);
     if (n_files == 0) {
-        print_message("# SKIP evaluation documents: %s/eval not found\n", shared);
+        print_message("# SKIP evaluation documents: %s/eval not found\n", eval_shared());
         skip();
     }
     print_message("# %zu ASCII fields of %zu sets, %zu tokens: identical\n", n_texts, n_files, n_tokens);
