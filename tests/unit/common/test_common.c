@@ -152,6 +152,24 @@ static void strmap_put_get_grow(void **state)
         assert_int_equal(s->value, (uint64_t)i * 3);
     }
     assert_null(strmap_get(&m, "nope", 4));
+    /* A hash carried over from another map finds the same slots. */
+    strmap m2;
+    strmap_init(&m2);
+    for (int i = 0; i < 5000; i += 7) {
+        int added;
+        snprintf(key, sizeof key, "term%d", i);
+        strmap_slot *s = strmap_get(&m, key, strlen(key));
+        assert_int_equal(s->hash, strmap_hash(key, strlen(key)));
+        assert_ptr_equal(strmap_put_hashed(&m, key, strlen(key), s->hash, &added), s);
+        assert_false(added);
+        strmap_slot *t = strmap_put_hashed(&m2, key, strlen(key), s->hash, &added);
+        assert_true(added);
+        t->value = 1;
+    }
+    snprintf(key, sizeof key, "term%d", 7 * 11);
+    assert_non_null(strmap_get(&m2, key, strlen(key)));
+    assert_int_equal(m2.n, 715);
+    strmap_free(&m2);
     strmap_clear(&m);
     assert_null(strmap_get(&m, "term1", 5));
     strmap_free(&m);
