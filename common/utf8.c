@@ -102,12 +102,24 @@ size_t utf8_valid_prefix(const char *s, size_t len)
         }
         if (p == end)
             break;
-        if (*p < 0x80 && *p) {
+        unsigned c = *p;
+        if (c < 0x80 && c) {
             p++;
             continue;
         }
+        /* Two- and three-byte sequences inline (Cyrillic, CJK): the same
+         * checks as utf8_decode(), without the call per character. */
+        if (c >= 0xC2 && c <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+            p += 2;
+            continue;
+        }
+        if (c >= 0xE0 && c <= 0xEF && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+            (p[2] & 0xC0) == 0x80 && (c != 0xE0 || p[1] >= 0xA0) && (c != 0xED || p[1] <= 0x9F)) {
+            p += 3;
+            continue;
+        }
         uint32_t cp;
-        size_t n = *p ? utf8_decode(p, end, &cp) : 0;
+        size_t n = c ? utf8_decode(p, end, &cp) : 0;
         if (!n)
             break;
         p += n;

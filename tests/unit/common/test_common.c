@@ -217,6 +217,31 @@ static void fault_injection_fails_nth_allocation(void **state)
     buf_free(&buf);
 }
 
+/* utf8_valid_prefix() (with its inline fast paths) stops exactly where a
+ * plain utf8_decode() loop does, on random bytes biased towards UTF-8. */
+static void utf8_valid_prefix_matches_decode(void **state)
+{
+    (void)state;
+    static const unsigned char pool[] = {'a', 0, 0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2,
+                                         0xd0, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0,
+                                         0xf4, 0xf5, 0xff};
+    unsigned long seed = 12345;
+    unsigned char s[12];
+    for (int round = 0; round < 200000; round++) {
+        size_t len = (size_t)(round % 12) + 1;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            s[i] = pool[(seed >> 33) % sizeof pool];
+        }
+        const unsigned char *p = s, *end = s + len;
+        uint32_t cp;
+        size_t n;
+        while (p < end && *p && (n = utf8_decode(p, end, &cp)) > 0)
+            p += n;
+        assert_int_equal(utf8_valid_prefix((const char *)s, len), (size_t)(p - s));
+    }
+}
+
 static long minor_faults(void)
 {
     struct rusage ru;
@@ -270,6 +295,7 @@ int main(void)
         cmocka_unit_test(strmap_put_get_grow),
         cmocka_unit_test(cli_parsers),
         cmocka_unit_test(fault_injection_fails_nth_allocation),
+        cmocka_unit_test(utf8_valid_prefix_matches_decode),
         cmocka_unit_test(heap_prefer_huge_cuts_page_faults),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
