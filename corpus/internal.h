@@ -143,9 +143,10 @@ typedef struct {
     void *warn_ctx;
 } parse_ctx;
 
-/* Parse one JSON line into doc (strings in pc->arena).  RC_OK, or
- * RC_BADINPUT with *why set and a message in err; RC_NOMEM.  Common lines
- * go through jsonfast.c, the rest through json-c. */
+/* Parse one JSON line into doc (strings in pc->arena).  The line must be
+ * valid UTF-8 without NUL bytes (decode.c checks or cleans it first).
+ * RC_OK, or RC_BADINPUT with *why set and a message in err; RC_NOMEM.
+ * Common lines go through jsonfast.c, the rest through json-c. */
 rc_t jsonl_parse(parse_ctx *pc, void *tokener, const char *line, size_t len, cp_doc *doc,
                  cp_skip *why, err_t *err);
 void *jsonl_tokener_new(void);

@@ -3,8 +3,10 @@
  *
  * json-c stays behind this file (its headers clash with jansson's, and the
  * rest of the code should not care).  The raw line has already been made
- * valid UTF-8 by the reader; strings are checked again after unescaping
- * because JSON escapes can produce NUL or lone surrogates.
+ * valid UTF-8 by the reader; json-c's strings are checked again after
+ * unescaping because \u escapes can produce NUL or lone surrogates.
+ * jsonfast.c takes no \u escapes, so its strings (parts of the line, or
+ * with ASCII escapes undone) are valid already and only copied.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -30,11 +32,12 @@ typedef struct {
     const char *s;
     size_t len;
     int bad;
+    int clean;   /* known valid UTF-8 without NUL (jsonfast.c: no \u escapes) */
 } raw_field;
 
 static raw_field raw_from_json(json_object *obj, const char *name)
 {
-    raw_field r = {"", 0, 0};
+    raw_field r = {"", 0, 0, 0};
     json_object *v;
     if (!json_object_object_get_ex(obj, name, &v) || !v)
         return r;
@@ -66,6 +69,10 @@ static const char *field(parse_ctx *pc, const raw_field *r, size_t *out_len, int
     }
     if (!r->len && !*r->s)
         return "";
+    if (r->clean) {
+        *out_len = r->len;
+        return arena_strndup(pc->arena, r->s, r->len);
+    }
     clean_ctx cc = {.file = pc->file, .line = pc->line};
     size_t nb = 0;
     char *d = clean_utf8(pc->arena, r->s, r->len, &cc, out_len, &nb);
@@ -125,7 +132,7 @@ rc_t jsonl_parse(parse_ctx *pc, void *tokener, const char *line, size_t len, cp_
     jf_value fast[JF__COUNT];
     if (jsonfast_parse(pc->arena, line, len, fast)) {
         for (int f = 0; f < JF__COUNT; f++)
-            raw[f] = (raw_field){fast[f].s, fast[f].len, 0};
+            raw[f] = (raw_field){fast[f].s, fast[f].len, 0, 1};
     } else {
         rc_t rc = parse_json_c(pc, tokener, line, len, raw, &obj, why, err);
         if (rc != RC_OK)
