@@ -493,9 +493,11 @@ static rc_t scan_ascii(scan *sc, const char *s, size_t n)
 {
     sc->ascii = s;
     size_t at = 0, start, end;
+    int underscore;
     rc_t rc = RC_OK;
-    while (rc == RC_OK && ascii_next(s, n, &at, &start, &end))
-        rc = split_word(sc, (int32_t)start, (int32_t)end);
+    while (rc == RC_OK && ascii_next(s, n, &at, &start, &end, &underscore))
+        rc = underscore ? split_word(sc, (int32_t)start, (int32_t)end)
+                        : one_word(sc, (int32_t)start, (int32_t)end);
     sc->ascii = NULL;
     return rc;
 }

@@ -38,7 +38,8 @@ static const unsigned char cls[128] = {
     ['.'] = C_Q, ['\''] = C_Q, [','] = C_M, [';'] = C_M, ['_'] = C_U,
 };
 
-int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *end)
+int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *end,
+               int *underscore)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = *at;
@@ -52,11 +53,12 @@ int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *en
         /* A segment starts at a letter, digit or '_' and runs while a rule
          * joins the next character to it. */
         size_t from = i;
-        int prev = cls[s[i] & 0x7f], word = prev != C_U;
+        int prev = cls[s[i] & 0x7f], word = prev != C_U, us = prev == C_U;
         for (i++; i < n;) {
             int c = cls[s[i] & 0x7f];
             if (c & C_JOIN) {
                 word |= c != C_U;
+                us |= c == C_U;
                 prev = c;
                 i++;
                 continue;
@@ -76,6 +78,7 @@ int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *en
             continue; /* only underscores: split_word() would keep nothing */
         *start = from;
         *end = i;
+        *underscore = us;
         *at = i;
         return 1;
     }

@@ -27,8 +27,10 @@ int seg_next(an_segmenter *seg, int32_t *start, int32_t *end, int *kind);
 /* ---- Interface to code in ascii.c: ICU's word boundaries for ASCII ---- */
 /* Next segment of the ASCII text s[0..n) at or after *at that ICU's root
  * word rules give a word status (letters, digits): [*start, *end) in bytes,
- * *at moves past it.  Returns 1, or 0 at the end. */
-int ascii_next(const char *s, size_t n, size_t *at, size_t *start, size_t *end);
+ * *underscore set when it holds a '_', *at moves past it.  Returns 1, or 0
+ * at the end. */
+int ascii_next(const char *s, size_t n, size_t *at, size_t *start, size_t *end,
+               int *underscore);
 /* End of interface */
 
 /* ---- Interface to code in fold.c: normalization and case folding ------ */
