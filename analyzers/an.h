@@ -93,6 +93,7 @@ typedef struct {
     an_cjk_mode cjk_mode;
     int no_stopwords;   /* 1: keep every word (tests, phrase-heavy uses) */
     int no_stemming;    /* 1: stem == term */
+    int no_ascii_path;  /* 1: ASCII text through ICU too (tests: both must agree) */
 } an_config;
 
 /* The default configuration: the CJK mode that measured best (see README). */

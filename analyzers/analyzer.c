@@ -9,12 +9,19 @@
 #include <string.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
+#include <xxhash.h>
 
 #include "../common/mem.h"
 #include "../common/utf8.h"
 #include "internal.h"
 
 enum { CHUNK_BYTES = 256 * 1024, N_STEM_SLOTS = 32 };
+
+/* Per-call view: for each script, which stemmer and which stopwords. */
+typedef struct {
+    int stem_idx[AN_SCRIPT__COUNT];              /* -1: none */
+    const an_stopset *stop[AN_SCRIPT__COUNT];
+} lang_plan;
 
 struct an_analyzer {
     an_config cfg;
@@ -25,16 +32,12 @@ struct an_analyzer {
     UChar *u16;
     int32_t u16_cap;
     buf_t term;
-    buf_t stem;
     an_stemcache *stems;
+    lang_plan plan;      /* for plan_lang, the language of the last call */
+    char plan_lang[16];
+    int plan_ok;
     uint64_t too_long;   /* words dropped for exceeding AN_TERM_MAX, ever */
 };
-
-/* Per-call view: for each script, which stemmer and which stopwords. */
-typedef struct {
-    int stem_idx[AN_SCRIPT__COUNT];              /* -1: none */
-    const an_stopset *stop[AN_SCRIPT__COUNT];
-} lang_plan;
 
 /* The last Han character seen, for bigrams that cross word boundaries. */
 typedef struct {
@@ -52,7 +55,8 @@ typedef struct {
     an_analyzer *an;
     const lang_plan *plan;
     const char *text;       /* whole text, for byte offsets */
-    const UChar *u;         /* current chunk in UTF-16 */
+    const UChar *u;         /* current chunk in UTF-16 ... */
+    const char *ascii;      /* ... or, when it is all ASCII, its bytes (u unused) */
     size_t chunk_off;       /* byte offset of the chunk in text */
     int32_t walk_u;         /* walker: UTF-16 index ... */
     size_t walk_b;          /* ... and its byte offset within the chunk */
@@ -97,7 +101,6 @@ rc_t an_open(const an_config *cfg, an_analyzer **out, err_t *err)
         return err_set(err, RC_NOMEM, "out of memory opening the analyzer");
     an->cfg = cfg ? *cfg : an_config_default();
     buf_init(&an->term);
-    buf_init(&an->stem);
     an->stems = stemcache_new();
     rc_t rc = an->stems ? seg_open(&an->seg, err)
                         : err_set(err, RC_NOMEM, "out of memory opening the analyzer");
@@ -131,7 +134,6 @@ void an_close(an_analyzer *an)
     mem_free(an->u16);
     stemcache_free(an->stems);
     buf_free(&an->term);
-    buf_free(&an->stem);
     mem_free(an);
 }
 
@@ -171,9 +173,27 @@ static void plan_for(const an_analyzer *an, const char *lang, lang_plan *plan)
             plan->stem_idx[s] = -1;
 }
 
-/* Byte offset (in the whole text) of UTF-16 index ui of the current chunk. */
+/* The plan of the previous call when lang is the same (documents come in
+ * runs of one language; working it out took 250 instructions a call). */
+static const lang_plan *plan_cached(an_analyzer *an, const char *lang)
+{
+    const char *l = lang ? lang : "";
+    if (an->plan_ok && !strcmp(an->plan_lang, l))
+        return &an->plan;
+    plan_for(an, lang, &an->plan);
+    size_t n = strlen(l);
+    an->plan_ok = n < sizeof an->plan_lang;
+    if (an->plan_ok)
+        memcpy(an->plan_lang, l, n + 1);
+    return &an->plan;
+}
+
+/* Byte offset (in the whole text) of UTF-16 index ui of the current chunk
+ * (in an ASCII chunk, the index is the byte offset). */
 static size_t byte_at(scan *sc, int32_t ui)
 {
+    if (sc->ascii)
+        return sc->chunk_off + (size_t)ui;
     while (sc->walk_u < ui) {
         UChar c = sc->u[sc->walk_u];
         if (U16_IS_LEAD(c)) {
@@ -187,7 +207,10 @@ static size_t byte_at(scan *sc, int32_t ui)
     return sc->chunk_off + sc->walk_b;
 }
 
-static rc_t stem_word(scan *sc, an_script script, const char **out, size_t *out_len)
+/* The stem of the folded word in an->term (hash: XXH3_64bits of it), lent
+ * until the next word: from the cache, else from Snowball. */
+static rc_t stem_word(scan *sc, an_script script, uint64_t hash, const char **out,
+                      size_t *out_len)
 {
     an_analyzer *an = sc->an;
     int idx = sc->plan->stem_idx[script];
@@ -203,18 +226,13 @@ static rc_t stem_word(scan *sc, an_script script, const char **out, size_t *out_
     }
     size_t n;
     const char *word = (const char *)an->term.p;
-    const char *s = stemcache_get(an->stems, idx, word, an->term.len, &n);
+    const char *s = stemcache_get(an->stems, idx, word, an->term.len, hash, &n);
     if (!s) {
         s = st->stem(st->ctx, word, an->term.len, &n);
-        stemcache_put(an->stems, idx, word, an->term.len, s, n);
+        stemcache_put(an->stems, idx, word, an->term.len, hash, s, n);
     }
-    rc_t rc = RC_OK;
-    buf_reset(&an->stem);
-    buf_append(&an->stem, s, n, &rc);
-    if (rc != RC_OK)
-        return err_set(sc->err, rc, "out of memory stemming");
-    *out = (const char *)an->stem.p;
-    *out_len = an->stem.len;
+    *out = s;
+    *out_len = n;
     return RC_OK;
 }
 
@@ -374,7 +392,10 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
     an_analyzer *an = sc->an;
     size_t start = byte_at(sc, ustart), end = byte_at(sc, uend);
     an_script script;
-    rc_t rc = fold_word(an->fold, sc->u + ustart, uend - ustart, &an->term, &script, sc->err);
+    rc_t rc = sc->ascii ? fold_ascii_word(sc->ascii + ustart, (size_t)(uend - ustart), &an->term,
+                                          &script, sc->err)
+                        : fold_word(an->fold, sc->u + ustart, uend - ustart, &an->term, &script,
+                                    sc->err);
     if (rc != RC_OK)
         return rc;
     int han = script == AN_SCRIPT_HAN;
@@ -394,7 +415,10 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
     an_token t = {.term = (const char *)an->term.p, .term_len = an->term.len, .pos = *sc->pos,
                   .start = start, .end = end, .script = script};
     (*sc->pos)++;
-    if (stop_has(sc->plan->stop[script], t.term, t.term_len)) {
+    /* One hash of the word for the stopword set and the stem cache. */
+    int lookups = sc->plan->stop[script] || sc->plan->stem_idx[script] >= 0;
+    uint64_t hash = lookups ? XXH3_64bits(t.term, t.term_len) : 0;
+    if (stop_has(sc->plan->stop[script], t.term, t.term_len, hash)) {
         t.flags = AN_TOK_STOP;
         t.stem = t.term;
         t.stem_len = t.term_len;
@@ -402,7 +426,7 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
             return rc;
         return sc->emit(sc->ctx, &t);
     }
-    if ((rc = stem_word(sc, script, &t.stem, &t.stem_len)) != RC_OK)
+    if ((rc = stem_word(sc, script, hash, &t.stem, &t.stem_len)) != RC_OK)
         return rc;
     if ((rc = sc->emit(sc->ctx, &t)) != RC_OK)
         return rc;
@@ -418,7 +442,7 @@ static rc_t split_word(scan *sc, int32_t ustart, int32_t uend)
 {
     int32_t from = ustart;
     for (int32_t i = ustart; i < uend; i++) {
-        if (sc->u[i] != '_')
+        if ((sc->ascii ? (UChar)sc->ascii[i] : sc->u[i]) != '_')
             continue;
         if (i > from) {
             rc_t rc = one_word(sc, from, i);
@@ -464,33 +488,56 @@ static rc_t to_utf16(an_analyzer *an, const char *s, size_t n, int32_t *out_n, e
     return RC_OK;
 }
 
+/* Words of an ASCII chunk: ascii.c finds what ICU would (see there). */
+static rc_t scan_ascii(scan *sc, const char *s, size_t n)
+{
+    sc->ascii = s;
+    size_t at = 0, start, end;
+    int underscore;
+    rc_t rc = RC_OK;
+    while (rc == RC_OK && ascii_next(s, n, &at, &start, &end, &underscore))
+        rc = underscore ? split_word(sc, (int32_t)start, (int32_t)end)
+                        : one_word(sc, (int32_t)start, (int32_t)end);
+    sc->ascii = NULL;
+    return rc;
+}
+
+static rc_t scan_icu(scan *sc, const char *s, size_t n)
+{
+    an_analyzer *an = sc->an;
+    int32_t un;
+    rc_t rc = to_utf16(an, s, n, &un, sc->err);
+    if (rc == RC_OK)
+        rc = seg_set_text(an->seg, an->u16, un, sc->err);
+    if (rc != RC_OK)
+        return rc;
+    sc->u = an->u16;
+    sc->walk_u = 0;
+    sc->walk_b = 0;
+    int32_t b, e;
+    int kind;
+    while (rc == RC_OK && seg_next(an->seg, &b, &e, &kind))
+        rc = split_word(sc, b, e);
+    return rc;
+}
+
 rc_t an_analyze(an_analyzer *an, const char *lang, const char *text, size_t len, uint32_t *pos,
                 an_emit_fn emit, void *ctx, err_t *err)
 {
     size_t bad = utf8_valid_prefix(text, len);
     if (bad != len)
         return err_set(err, RC_BADINPUT, "text is not valid UTF-8 at byte %zu", bad);
-    lang_plan plan;
-    plan_for(an, lang, &plan);
-    scan sc = {.an = an, .plan = &plan, .text = text, .pos = pos, .emit = emit, .ctx = ctx,
+    scan sc = {.an = an, .plan = plan_cached(an, lang), .text = text, .pos = pos, .emit = emit, .ctx = ctx,
                .err = err};
     rc_t rc = RC_OK;
     for (size_t off = 0; off < len && rc == RC_OK;) {
         size_t n = chunk_len(text, len, off);
-        int32_t un;
-        if ((rc = to_utf16(an, text + off, n, &un, err)) != RC_OK)
-            break;
-        if ((rc = seg_set_text(an->seg, an->u16, un, err)) != RC_OK)
-            break;
-        sc.u = an->u16;
         sc.chunk_off = off;
-        sc.walk_u = 0;
-        sc.walk_b = 0;
         sc.run.active = 0;
-        int32_t s, e;
-        int kind;
-        while (rc == RC_OK && seg_next(an->seg, &s, &e, &kind))
-            rc = split_word(&sc, s, e);
+        if (!an->cfg.no_ascii_path && utf8_ascii_prefix(text + off, n) == n)
+            rc = scan_ascii(&sc, text + off, n);
+        else
+            rc = scan_icu(&sc, text + off, n);
         if (rc == RC_OK)
             rc = run_end(&sc);
         off += n;

@@ -143,6 +143,37 @@ static an_script fold_ascii(const UChar *u, int32_t n, buf_t *out, rc_t *prc)
     return letters ? AN_SCRIPT_LATIN : AN_SCRIPT_NUMBER;
 }
 
+rc_t fold_ascii_word(const char *s, size_t n, buf_t *out, an_script *script, err_t *err)
+{
+    /* Called for every word of English text: written in place, clearing
+     * only what is left of a longer previous word (the buffer's bytes past
+     * len must stay zero). */
+    size_t old = out->len;
+    if (n + BUF_PAD > out->cap) {
+        rc_t rc = RC_OK;
+        buf_reset(out);
+        buf_reserve(out, n, &rc);
+        if (rc != RC_OK)
+            return err_set(err, rc, "out of memory folding a word");
+        old = 0;
+    }
+    unsigned char *d = out->p;
+    int letters = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        letters |= c >= 'a' && c <= 'z';
+        d[i] = c;
+    }
+    if (old > n)
+        memset(d + n, 0, old - n);
+    out->len = n;
+    *script = letters ? AN_SCRIPT_LATIN : AN_SCRIPT_NUMBER;
+    if (letters && n >= 3 && (n & 1))
+        undot_acronym(out);
+    return RC_OK;
+}
+
 static rc_t normalize(an_folder *f, const UChar *u, int32_t n, int32_t *out_n, err_t *err)
 {
     for (;;) {

@@ -24,6 +24,15 @@ rc_t seg_set_text(an_segmenter *seg, const UChar *u, int32_t n, err_t *err);
 int seg_next(an_segmenter *seg, int32_t *start, int32_t *end, int *kind);
 /* End of interface */
 
+/* ---- Interface to code in ascii.c: ICU's word boundaries for ASCII ---- */
+/* Next segment of the ASCII text s[0..n) at or after *at that ICU's root
+ * word rules give a word status (letters, digits): [*start, *end) in bytes,
+ * *underscore set when it holds a '_', *at moves past it.  Returns 1, or 0
+ * at the end. */
+int ascii_next(const char *s, size_t n, size_t *at, size_t *start, size_t *end,
+               int *underscore);
+/* End of interface */
+
 /* ---- Interface to code in fold.c: normalization and case folding ------ */
 typedef struct an_folder an_folder;
 
@@ -34,6 +43,8 @@ void fold_close(an_folder *f);
  * *script receives the script of the folded word.  Returns RC_OK, RC_NOMEM
  * or RC_INTERNAL. */
 rc_t fold_word(an_folder *f, const UChar *u, int32_t n, buf_t *out, an_script *script, err_t *err);
+/* fold_word() of an ASCII word given as bytes. */
+rc_t fold_ascii_word(const char *s, size_t n, buf_t *out, an_script *script, err_t *err);
 /* Script of a code point as an an_script (OTHER for Common/Inherited). */
 an_script fold_script_of(uint32_t cp);
 /* End of interface */
@@ -45,7 +56,8 @@ typedef struct an_stopset an_stopset;
  * there is no list for that language. */
 rc_t stop_open(const char *lang, an_stopset **out);
 void stop_close(an_stopset *s);
-int stop_has(const an_stopset *s, const char *term, size_t len);
+/* hash is XXH3_64bits(term, len), computed once per word by the caller. */
+int stop_has(const an_stopset *s, const char *term, size_t len, uint64_t hash);
 /* End of interface */
 
 /* ---- Interface to code in stem.c: stemmers by name --------------------- */
@@ -73,10 +85,12 @@ typedef struct an_stemcache an_stemcache;
 
 an_stemcache *stemcache_new(void);      /* NULL on allocation failure */
 void stemcache_free(an_stemcache *c);
-/* The cached stem of word (lent until the next put), or NULL. */
-const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, size_t *out_len);
-void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, const char *stem,
-                   size_t stem_len);
+/* The cached stem of word (lent until the next put), or NULL.  hash is
+ * XXH3_64bits(w, len), as for stop_has(). */
+const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
+                          size_t *out_len);
+void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
+                   const char *stem, size_t stem_len);
 /* End of interface */
 
 #endif

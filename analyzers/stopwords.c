@@ -65,9 +65,9 @@ static const char *list_for(const char *lang)
     return NULL;
 }
 
-static size_t slot_of(const an_stopset *s, const char *w, size_t len)
+static size_t slot_of(const an_stopset *s, const char *w, size_t len, uint64_t hash)
 {
-    size_t i = (size_t)XXH3_64bits(w, len) & s->mask;
+    size_t i = (size_t)hash & s->mask;
     while (s->word[i] && !(s->len[i] == len && !memcmp(s->word[i], w, len)))
         i = (i + 1) & s->mask;
     return i;
@@ -102,7 +102,7 @@ rc_t stop_open(const char *lang, an_stopset **out)
         while (*q && *q != ' ')
             q++;
         if (q > p) {
-            size_t i = slot_of(s, p, (size_t)(q - p));
+            size_t i = slot_of(s, p, (size_t)(q - p), XXH3_64bits(p, (size_t)(q - p)));
             s->word[i] = p;
             s->len[i] = (uint8_t)(q - p);
         }
@@ -121,9 +121,9 @@ void stop_close(an_stopset *s)
     mem_free(s);
 }
 
-int stop_has(const an_stopset *s, const char *term, size_t len)
+int stop_has(const an_stopset *s, const char *term, size_t len, uint64_t hash)
 {
     if (!s || len > 255)
         return 0;
-    return s->word[slot_of(s, term, len)] != NULL;
+    return s->word[slot_of(s, term, len, hash)] != NULL;
 }

@@ -7,6 +7,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#ifdef __GLIBC__
+#include <limits.h>
+#include <malloc.h>
+#include <unistd.h>
+#endif
+
 /* The only mutable globals in the code base: test hooks, off by default.
  * Atomic because the indexer allocates on several threads. */
 static _Atomic long fail_budget = -1;
@@ -108,4 +114,40 @@ void mem_fail_reset(void)
 long mem_fail_count(void)
 {
     return fail_refused;
+}
+
+int mem_heap_prefer_huge(size_t reserve)
+{
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
+    enum { HUGE_PAGE = 2 << 20, PROBE_MAX = 32 << 20, MMAP_DEFAULT = 128 << 10 };
+    if (reserve < 2 * HUGE_PAGE || reserve > INT_MAX)
+        return 0;
+    /* Every later growth of the heap (brk) adds reserve bytes; glibc keeps
+     * that much at the top when memory is freed instead of trimming it. */
+    if (mallopt(M_TOP_PAD, (int)reserve) != 1)
+        return 0;
+    /* Grow it now, with a block the top cannot hold and that is not given
+     * its own mapping (M_TOP_PAD already fixed the mmap threshold, so
+     * setting it back to glibc's default loses nothing). */
+    size_t probe = mallinfo2().keepcost + 4096;
+    if (probe > PROBE_MAX || mallopt(M_MMAP_THRESHOLD, PROBE_MAX) != 1)
+        return 0;
+    char *lo = malloc(probe);
+    char *hi = sbrk(0);
+    mallopt(M_MMAP_THRESHOLD, MMAP_DEFAULT);
+    if (!lo)
+        return 0;
+    /* Advise only when lo really is in the heap that just grew (not in
+     * another allocator's memory, as under a sanitizer). */
+    uintptr_t a = ((uintptr_t)lo + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+    uintptr_t b = (uintptr_t)hi & ~(uintptr_t)(HUGE_PAGE - 1);
+    int ok = (uintptr_t)lo < (uintptr_t)hi && (uintptr_t)hi - (uintptr_t)lo >= reserve &&
+             (uintptr_t)hi - (uintptr_t)lo <= reserve + probe + HUGE_PAGE && a < b &&
+             madvise((void *)a, b - a, MADV_HUGEPAGE) == 0;
+    free(lo);
+    return ok;
+#else
+    (void)reserve;
+    return 0;
+#endif
 }

@@ -62,7 +62,7 @@ strmap_slot *strmap_get(const strmap *m, const char *key, size_t len)
 {
     if (!m->cap)
         return NULL;
-    strmap_slot *s = find(m, key, len, (uint32_t)XXH3_64bits(key, len));
+    strmap_slot *s = find(m, key, len, strmap_hash(key, len));
     return s->key ? s : NULL;
 }
 
@@ -82,12 +82,21 @@ static int grow(strmap *m)
     return 1;
 }
 
+uint32_t strmap_hash(const char *key, size_t len)
+{
+    return (uint32_t)XXH3_64bits(key, len);
+}
+
 strmap_slot *strmap_put(strmap *m, const char *key, size_t len, int *added)
+{
+    return strmap_put_hashed(m, key, len, strmap_hash(key, len), added);
+}
+
+strmap_slot *strmap_put_hashed(strmap *m, const char *key, size_t len, uint32_t h, int *added)
 {
     *added = 0;
     if ((m->n + 1) * 4 > m->cap * 3 && !grow(m))
         return NULL;
-    uint32_t h = (uint32_t)XXH3_64bits(key, len);
     strmap_slot *s = find(m, key, len, h);
     if (s->key)
         return s;

@@ -35,6 +35,12 @@ strmap_slot *strmap_get(const strmap *m, const char *key, size_t len);
  * NULL on allocation failure. */
 strmap_slot *strmap_put(strmap *m, const char *key, size_t len, int *added);
 
+/* The hash strmap_put() computes for key. */
+uint32_t strmap_hash(const char *key, size_t len);
+/* strmap_put() with hash = strmap_hash(key, len) already known (taken from
+ * another map's slot, say). */
+strmap_slot *strmap_put_hashed(strmap *m, const char *key, size_t len, uint32_t hash, int *added);
+
 /* Iteration: for (size_t i = 0; i < m->cap; i++) if (m->slots[i].key) ... */
 
 #endif

@@ -102,17 +102,43 @@ size_t utf8_valid_prefix(const char *s, size_t len)
         }
         if (p == end)
             break;
-        if (*p < 0x80 && *p) {
+        unsigned c = *p;
+        if (c < 0x80 && c) {
             p++;
             continue;
         }
+        /* Two- and three-byte sequences inline (Cyrillic, CJK): the same
+         * checks as utf8_decode(), without the call per character. */
+        if (c >= 0xC2 && c <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+            p += 2;
+            continue;
+        }
+        if (c >= 0xE0 && c <= 0xEF && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+            (p[2] & 0xC0) == 0x80 && (c != 0xE0 || p[1] >= 0xA0) && (c != 0xED || p[1] <= 0x9F)) {
+            p += 3;
+            continue;
+        }
         uint32_t cp;
-        size_t n = *p ? utf8_decode(p, end, &cp) : 0;
+        size_t n = c ? utf8_decode(p, end, &cp) : 0;
         if (!n)
             break;
         p += n;
     }
     return (size_t)(p - (const unsigned char *)s);
+}
+
+size_t utf8_ascii_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 8; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        if (v & 0x8080808080808080ull)
+            break;
+    }
+    while (i < len && !((unsigned char)s[i] & 0x80))
+        i++;
+    return i;
 }
 
 size_t utf8_sanitize(const char *s, size_t len, buf_t *out,

@@ -24,6 +24,8 @@ size_t utf8_encode(uint32_t cp, unsigned char *dst);
 
 /* Offset of the first invalid byte in s[0..len), or len when all is valid. */
 size_t utf8_valid_prefix(const char *s, size_t len);
+/* Offset of the first byte >= 0x80 in s[0..len), or len when all is ASCII. */
+size_t utf8_ascii_prefix(const char *s, size_t len);
 
 /* Copy s[0..len) to out, replacing each invalid subpart with U+FFFD and
  * every NUL byte with U+FFFD as well (NUL is never part of a term or of a

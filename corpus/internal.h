@@ -143,16 +143,41 @@ typedef struct {
     void *warn_ctx;
 } parse_ctx;
 
-/* Parse one JSON line into doc (strings in pc->arena).  RC_OK, or
- * RC_BADINPUT with *why set and a message in err; RC_NOMEM. */
+/* Parse one JSON line into doc (strings in pc->arena).  The line must be
+ * valid UTF-8 without NUL bytes (decode.c checks or cleans it first).
+ * RC_OK, or RC_BADINPUT with *why set and a message in err; RC_NOMEM.
+ * Common lines go through jsonfast.c, the rest through json-c. */
 rc_t jsonl_parse(parse_ctx *pc, void *tokener, const char *line, size_t len, cp_doc *doc,
                  cp_skip *why, err_t *err);
 void *jsonl_tokener_new(void);
 void jsonl_tokener_free(void *tok);
+/* For tests: 0 when jsonfast.c reads line differently from json-c (a field
+ * present, absent, null or a string with other bytes), else 1; *used says
+ * whether jsonfast.c took the line at all. */
+int jsonl_fast_agrees(arena_t *a, void *tokener, const char *line, size_t len, int *used);
 
 /* Parse a whole plain-text file's bytes into doc. */
 rc_t textfile_parse(parse_ctx *pc, const char *bytes, size_t len, cp_doc *doc, cp_skip *why,
                     err_t *err);
+/* End of interface */
+
+/* ---- Interface to code in jsonfast.c: common records without json-c ---- */
+typedef enum { JF_ID, JF_TITLE, JF_TEXT, JF_BODY, JF_LANG, JF_DATE, JF_SOURCE, JF_URL,
+               JF__COUNT } jf_field;
+typedef enum { JF_ABSENT, JF_NULL, JF_STRING } jf_kind;
+typedef struct {
+    const char *s;   /* JF_STRING: the unescaped bytes (in the line or the arena), not NUL-terminated */
+    size_t len;
+    jf_kind kind;
+} jf_value;
+
+/* The record's field name ("id", "title", ...). */
+const char *jsonfast_name(jf_field f);
+/* Read line[0..len) when it is one flat JSON object whose fields we use are
+ * strings or null (see jsonfast.c for what else is allowed): returns 1 with
+ * vals[] filled, or 0 when json-c must read the line (then vals[] means
+ * nothing).  Escaped strings are unescaped into a. */
+int jsonfast_parse(arena_t *a, const char *line, size_t len, jf_value vals[JF__COUNT]);
 /* End of interface */
 
 /* ---- Interface to code in meta.c: metadata a document did not state ---- */

@@ -12,6 +12,7 @@ typedef struct {
     uint32_t len;
     uint32_t count;
     uint32_t off;   /* into sorted[] */
+    uint32_t hash;  /* strmap_hash() of term */
 } dterm;
 
 typedef struct {
@@ -72,7 +73,7 @@ static rc_t on_token(void *ctx, const an_token *t)
     if (added) {
         if (!mem_grow((void **)&dt->terms, &dt->cap_terms, dt->n_terms + 1, sizeof *dt->terms))
             return RC_NOMEM;
-        dt->terms[dt->n_terms] = (dterm){s->key, s->len, 0, 0};
+        dt->terms[dt->n_terms] = (dterm){s->key, s->len, 0, 0, s->hash};
         s->value = dt->n_terms++;
     }
     if (!mem_grow((void **)&dt->toks, &dt->cap_toks, dt->n_toks + 1, sizeof *dt->toks))
@@ -138,4 +139,9 @@ void docterms_get(const ix_docterms *dt, size_t i, const char **term, size_t *te
     *term_len = d->len;
     *pos = dt->sorted + d->off;
     *n_pos = d->count;
+}
+
+uint32_t docterms_hash(const ix_docterms *dt, size_t i)
+{
+    return dt->terms[i].hash;
 }

@@ -152,6 +152,8 @@ size_t docterms_n(const ix_docterms *dt);
 /* Term i: its bytes and its positions. */
 void docterms_get(const ix_docterms *dt, size_t i, const char **term, size_t *term_len,
                   const uint32_t **pos, uint32_t *n_pos);
+/* Term i's strmap_hash(), known from the document's table. */
+uint32_t docterms_hash(const ix_docterms *dt, size_t i);
 /* End of interface */
 
 /* ---- Interface to code in text.c: stored body text --------------------- */

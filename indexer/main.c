@@ -497,6 +497,11 @@ static int do_index(const options *o)
     int replayable = 1;
     for (size_t i = 0; i < o->n_paths; i++)
         replayable &= strcmp(o->paths[i], "-") != 0;
+    /* The run's memory is mostly written once (the batch, LMDB's dirty
+     * pages), so most of it used to cost a page fault per 4 KB: huge pages
+     * cut Reuters' faults from 22,000 to 1,400 (see README, Speed). */
+    mem_heap_prefer_huge(o->batch_bytes ? o->batch_bytes
+                                        : ix_batch_bytes(o->mem_bytes ? o->mem_bytes : IX_DEFAULT_MEM_BYTES));
     for (int attempt = 0;; attempt++) {
         size_t restart;
         int r = index_once(o, map, &restart);

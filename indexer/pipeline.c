@@ -49,6 +49,8 @@ struct ix_pipeline {
 
 enum { RING_PER_THREAD = 32, JOBS_PER_TAKE = 8, PIPELINE_MAX_BYTES = 64u << 20 };
 
+/* The job's terms for the writer (see ix_job.terms): the entry of each term
+ * is already in a batch entry's encoding, so merging appends it whole. */
 static void encode_terms(const ix_docterms *dt, buf_t *out, rc_t *prc)
 {
     buf_reset(out);
@@ -59,14 +61,22 @@ static void encode_terms(const ix_docterms *dt, buf_t *out, rc_t *prc)
         const uint32_t *pos;
         uint32_t n_pos;
         docterms_get(dt, i, &term, &len, &pos, &n_pos);
-        buf_append_varint(out, len, prc);
-        buf_append(out, term, len, prc);
-        buf_append_varint(out, n_pos, prc);
-        uint32_t prev = 0;
-        for (uint32_t j = 0; j < n_pos; j++) {
-            buf_append_varint(out, j ? pos[j] - prev : pos[j], prc);
-            prev = pos[j];
-        }
+        buf_reserve(out, 2 * VARINT_MAX + len + 8 + (size_t)n_pos * 5, prc);
+        if (*prc != RC_OK)
+            return;
+        unsigned char *d = out->p + out->len;
+        d += varint_put(d, len);
+        memcpy(d, term, len);
+        d += len;
+        uint32_t hash = docterms_hash(dt, i);
+        memcpy(d, &hash, 4);
+        unsigned char *ent = d + 8;
+        d = ent + varint_put(ent, n_pos);
+        for (uint32_t j = 0; j < n_pos; j++)
+            d += varint_put(d, j ? pos[j] - pos[j - 1] : pos[j]);
+        uint32_t ent_len = (uint32_t)(d - ent);
+        memcpy(ent - 4, &ent_len, 4);
+        out->len = (size_t)(d - out->p);
     }
 }
 

@@ -7,7 +7,7 @@
 
 /* Level 3: zstd's default; news text compresses ~3x, and level 19 would
  * triple indexing time for a few percent. */
-enum { TEXT_ZSTD_LEVEL = 3 };
+enum { TEXT_ZSTD_LEVEL = 1 };
 
 void text_encode(void *zctx, buf_t *out, const char *text, size_t len, rc_t *prc)
 {

@@ -338,25 +338,26 @@ static rc_t queue_delete(ix_writer *w, uint32_t docid, err_t *err)
     return RC_OK;
 }
 
-/* The batch entries of a prepared document's terms (see ix_job.terms). */
+/* The batch entries of a prepared document's terms (see ix_job.terms): per
+ * term the docid delta and the entry the worker encoded. */
 static rc_t add_postings(ix_writer *w, uint32_t docid, const buf_t *terms, err_t *err)
 {
     const unsigned char *p = terms->p, *end = p + terms->len;
     while (p < end) {
-        uint64_t len, n_pos;
-        if (!varint_get(&p, end, &len) || len > (uint64_t)(end - p))
+        uint64_t len;
+        uint32_t hash, ent_len;
+        if (!varint_get(&p, end, &len) || len + 8 > (uint64_t)(end - p))
             return err_set(err, RC_INTERNAL, "prepared terms are malformed");
         const char *term = (const char *)p;
-        p += len;
-        const unsigned char *pos = p;
-        if (!varint_get(&p, end, &n_pos))
+        memcpy(&hash, p + len, 4);
+        memcpy(&ent_len, p + len + 4, 4);
+        p += len + 8;
+        if (ent_len > (uint64_t)(end - p))
             return err_set(err, RC_INTERNAL, "prepared terms are malformed");
-        pos = p;
-        for (uint64_t j = 0; j < n_pos; j++)
-            while (p < end && (*p++ & 0x80))
-                ;
+        const unsigned char *ent = p;
+        p += ent_len;
         int added;
-        strmap_slot *s = strmap_put(&w->terms, term, len, &added);
+        strmap_slot *s = strmap_put_hashed(&w->terms, term, len, hash, &added);
         if (!s)
             return err_set(err, RC_NOMEM, "out of memory buffering postings");
         if (added) {
@@ -373,12 +374,13 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, const buf_t *terms, err_t
         bterm *b = &w->bterms[s->value];
         rc_t rc = RC_OK;
         size_t before = b->ent.cap;
-        buf_append_varint(&b->ent, docid - b->last_docid, &rc);
-        buf_append_varint(&b->ent, n_pos, &rc);
-        /* The positions are already in the entry's encoding. */
-        buf_append(&b->ent, pos, (size_t)(p - pos), &rc);
+        buf_reserve(&b->ent, VARINT_MAX + ent_len, &rc);
         if (rc != RC_OK)
             return err_set(err, rc, "out of memory buffering postings");
+        unsigned char *d = b->ent.p + b->ent.len;
+        d += varint_put(d, docid - b->last_docid);
+        memcpy(d, ent, ent_len);
+        b->ent.len = (size_t)(d + ent_len - b->ent.p);
         w->batch_mem += b->ent.cap - before;
         b->last_docid = docid;
         b->n_docs++;

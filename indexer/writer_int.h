@@ -44,7 +44,9 @@ typedef struct {
     err_t err;
     uint32_t len, title_end;
     ix_add_notes notes;    /* words left out */
-    buf_t terms;           /* per term: varint len, bytes, varint tf, tf position varints */
+    buf_t terms;           /* per term: varint len, bytes, then in native byte order u32
+                            * strmap_hash and u32 entry length, then the entry
+                            * (varint tf, tf position varints) */
     buf_t rec, text;       /* the docs and text values */
     int done;
 } ix_job;

@@ -3,7 +3,8 @@
  * json-c, fields, metadata); then the same bytes as a .jsonl file through
  * the public reader cp_open/cp_next (lines.c: BOMs, UTF-16 streaming, long
  * lines; reader.c: skips and counts), with a small document size limit so
- * the "too big" path runs too. */
+ * the "too big" path runs too.  Every line jsonfast.c takes must read as
+ * json-c reads it. */
 #include <stdint.h>
 #include <unistd.h>
 
@@ -45,6 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_input in;
     if (!fz_input_open(&in, data, size))
         return 0;
+    static void *tok;
+    if (!tok && !(tok = jsonl_tokener_new()))
+        abort();
     cp_doc doc;
     err_t err;
     decoder_start_file(in.dc);
@@ -58,6 +62,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         arena_reset(&in.a);
         err_clear(&err);
         cp_skip why = CP_SKIP__COUNT;
+        int used;
+        if (!jsonl_fast_agrees(&in.a, tok, p, (size_t)(e - p), &used))
+            fz_fail("jsonfast.c and json-c read a line differently", p);
+        arena_reset(&in.a);
         if (e > p) {
             rc_t rc = decode_json_line(in.dc, &in.a, "fuzz.jsonl", lineno, NULL, p,
                                        (size_t)(e - p), &doc, &why, &err);

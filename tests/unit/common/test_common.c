@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
 #include "../../../common/arena.h"
@@ -150,6 +152,24 @@ static void strmap_put_get_grow(void **state)
         assert_int_equal(s->value, (uint64_t)i * 3);
     }
     assert_null(strmap_get(&m, "nope", 4));
+    /* A hash carried over from another map finds the same slots. */
+    strmap m2;
+    strmap_init(&m2);
+    for (int i = 0; i < 5000; i += 7) {
+        int added;
+        snprintf(key, sizeof key, "term%d", i);
+        strmap_slot *s = strmap_get(&m, key, strlen(key));
+        assert_int_equal(s->hash, strmap_hash(key, strlen(key)));
+        assert_ptr_equal(strmap_put_hashed(&m, key, strlen(key), s->hash, &added), s);
+        assert_false(added);
+        strmap_slot *t = strmap_put_hashed(&m2, key, strlen(key), s->hash, &added);
+        assert_true(added);
+        t->value = 1;
+    }
+    snprintf(key, sizeof key, "term%d", 7 * 11);
+    assert_non_null(strmap_get(&m2, key, strlen(key)));
+    assert_int_equal(m2.n, 715);
+    strmap_free(&m2);
     strmap_clear(&m);
     assert_null(strmap_get(&m, "term1", 5));
     strmap_free(&m);
@@ -197,6 +217,72 @@ static void fault_injection_fails_nth_allocation(void **state)
     buf_free(&buf);
 }
 
+/* utf8_valid_prefix() (with its inline fast paths) stops exactly where a
+ * plain utf8_decode() loop does, on random bytes biased towards UTF-8. */
+static void utf8_valid_prefix_matches_decode(void **state)
+{
+    (void)state;
+    static const unsigned char pool[] = {'a', 0, 0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2,
+                                         0xd0, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0,
+                                         0xf4, 0xf5, 0xff};
+    unsigned long seed = 12345;
+    unsigned char s[12];
+    for (int round = 0; round < 200000; round++) {
+        size_t len = (size_t)(round % 12) + 1;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            s[i] = pool[(seed >> 33) % sizeof pool];
+        }
+        const unsigned char *p = s, *end = s + len;
+        uint32_t cp;
+        size_t n;
+        while (p < end && *p && (n = utf8_decode(p, end, &cp)) > 0)
+            p += n;
+        assert_int_equal(utf8_valid_prefix((const char *)s, len), (size_t)(p - s));
+    }
+}
+
+static long minor_faults(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_minflt;
+}
+
+/* The kernel's THP mode allows advised huge pages ("[always]" or "[madvise]"). */
+static int thp_available(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char line[128] = "";
+    if (!f)
+        return 0;
+    int ok = fgets(line, sizeof line, f) && !strstr(line, "[never]");
+    fclose(f);
+    return ok;
+}
+
+static void heap_prefer_huge_cuts_page_faults(void **state)
+{
+    (void)state;
+    assert_int_equal(mem_heap_prefer_huge(1 << 20), 0); /* below two huge pages */
+    if (!thp_available() || !mem_heap_prefer_huge(64u << 20))
+        skip(); /* no THP, or not glibc's heap (sanitizer builds) */
+    /* 16 MB in blocks below the mmap threshold, so they come from the heap:
+     * 4,096 faults with 4 KB pages, a handful with 2 MB ones. */
+    enum { BLOCK = 64 << 10, N = 256 };
+    static char *blocks[N];
+    long before = minor_faults();
+    for (size_t i = 0; i < N; i++) {
+        blocks[i] = malloc(BLOCK);
+        assert_non_null(blocks[i]);
+        memset(blocks[i], 1, BLOCK);
+    }
+    long faults = minor_faults() - before;
+    for (size_t i = 0; i < N; i++)
+        free(blocks[i]);
+    assert_true(faults < N * (BLOCK / 4096) / 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -209,6 +295,8 @@ int main(void)
         cmocka_unit_test(strmap_put_get_grow),
         cmocka_unit_test(cli_parsers),
         cmocka_unit_test(fault_injection_fails_nth_allocation),
+        cmocka_unit_test(utf8_valid_prefix_matches_decode),
+        cmocka_unit_test(heap_prefer_huge_cuts_page_faults),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }
