@@ -218,38 +218,6 @@ static void format_text(buf_t *b, const sr_hit *h, unsigned flags, rc_t *prc)
                 "(proximity)", h->proximity);
 }
 
-static void append_uint(buf_t *b, unsigned long long v, rc_t *prc)
-{
-    char tmp[24];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    buf_append(b, tmp + i, sizeof tmp - i, prc);
-}
-
-/* "%.6f" without printf, which was a fifth of a TREC batch's time.  Values
- * whose seventh decimal is too close to a rounding tie go to printf, so the
- * output is always the same as printf's. */
-static void append_fixed6(buf_t *b, double v, rc_t *prc)
-{
-    double scaled = v * 1e6;
-    double fl = floor(scaled);
-    if (!(v >= 0 && v < 1e12) || fabs(scaled - fl - 0.5) < 1e-3) {
-        appendf(b, prc, "%.6f", v);
-        return;
-    }
-    unsigned long long r = (unsigned long long)fl + (scaled - fl > 0.5);
-    append_uint(b, r / 1000000, prc);
-    char frac[8];
-    unsigned long long f = r % 1000000;
-    for (int i = 6; i >= 1; i--, f /= 10)
-        frac[i] = (char)('0' + f % 10);
-    frac[0] = '.';
-    buf_append(b, frac, 7, prc);
-}
-
 /* Digits of v, written backwards from end; returns the first. */
 static char *put_uint_back(char *end, unsigned long long v)
 {
@@ -266,63 +234,62 @@ static char *put(char *d, const char *s, size_t n)
     return d + n;
 }
 
+/* "%.6f" of v into out, its length returned; without printf, which was a
+ * fifth of a TREC batch's time.  Values whose seventh decimal is too close
+ * to a rounding tie, and values out of range, go to snprintf, so the text
+ * is always printf's. */
+enum { FIXED6_MAX = 330 };   /* "%.6f" of DBL_MAX */
+static size_t fixed6(char out[FIXED6_MAX], double v)
+{
+    double scaled = v * 1e6, fl = floor(scaled);
+    if (!(v >= 0 && v < 1e12) || fabs(scaled - fl - 0.5) < 1e-3) {
+        int n = snprintf(out, FIXED6_MAX, "%.6f", v);
+        return n < 0 ? 0 : (size_t)n < FIXED6_MAX ? (size_t)n : FIXED6_MAX - 1;
+    }
+    unsigned long long r = (unsigned long long)fl + (scaled - fl > 0.5);
+    char tmp[24], *i = put_uint_back(tmp + sizeof tmp, r / 1000000);
+    char *d = put(out, i, (size_t)(tmp + sizeof tmp - i));
+    *d++ = '.';
+    unsigned long long f = r % 1000000;
+    for (int k = 5; k >= 0; k--, f /= 10)
+        d[k] = (char)('0' + f % 10);
+    return (size_t)(d + 6 - out);
+}
+
 /* A TREC line written in place, room reserved once: a batch run prints a
  * hundred lines per query, and the appends one field at a time were a
- * tenth of a med batch.  0 (nothing written) when the score is one that
- * append_fixed6 leaves to printf: the caller takes the general path. */
-static int trec_line_fast(buf_t *b, const sr_hit *h, const char *qid, const char *tag, rc_t *prc)
+ * tenth of a med batch.  Run files are split on whitespace: an id with
+ * spaces cannot appear. */
+static void format_trec(buf_t *b, const sr_hit *h, const char *qid, const char *tag, rc_t *prc)
 {
-    double scaled = h->score * 1e6, fl = floor(scaled);
-    if (*prc != RC_OK || !(h->score >= 0 && h->score < 1e12) || fabs(scaled - fl - 0.5) < 1e-3)
-        return 0;
-    unsigned long long r = (unsigned long long)fl + (scaled - fl > 0.5);
+    char score[FIXED6_MAX], rank[24];
+    size_t sl = fixed6(score, h->score);
+    char *r = put_uint_back(rank + sizeof rank, h->rank);
+    size_t rl = (size_t)(rank + sizeof rank - r);
     const char *q = qid && *qid ? qid : "1", *t = tag ? tag : "ours";
     size_t ql = strlen(q), il = strlen(h->id), tl = strlen(t);
-    buf_reserve(b, ql + il + tl + 80, prc);
+    buf_reserve(b, ql + il + rl + sl + tl + 8, prc);
     if (*prc != RC_OK)
-        return 1;
-    char num[48], *n;
+        return;
     char *d = (char *)b->p + b->len;
     d = put(d, q, ql);
     d = put(d, " Q0 ", 4);
     d = put(d, h->id, il);
     *d++ = ' ';
-    n = put_uint_back(num + sizeof num, h->rank);
-    d = put(d, n, (size_t)(num + sizeof num - n));
+    d = put(d, r, rl);
     *d++ = ' ';
-    n = put_uint_back(num + sizeof num, r / 1000000);
-    d = put(d, n, (size_t)(num + sizeof num - n));
-    *d++ = '.';
-    unsigned long long f = r % 1000000;
-    for (int i = 5; i >= 0; i--, f /= 10)
-        d[i] = (char)('0' + f % 10);
-    d += 6;
+    d = put(d, score, sl);
     *d++ = ' ';
     d = put(d, t, tl);
     *d++ = '\n';
     b->len = (size_t)(d - (char *)b->p);
-    return 1;
 }
 
 void sr_format_hit(buf_t *b, sr_format fmt, const sr_hit *h, const char *qid, const char *tag,
                    unsigned flags, rc_t *prc)
 {
     switch (fmt) {
-    case SR_FMT_TREC:
-        if (trec_line_fast(b, h, qid, tag, prc))
-            break;
-        /* Run files are split on whitespace: an id with spaces cannot appear. */
-        buf_append_str(b, qid && *qid ? qid : "1", prc);
-        buf_append_str(b, " Q0 ", prc);
-        buf_append_str(b, h->id, prc);
-        buf_append(b, " ", 1, prc);
-        append_uint(b, h->rank, prc);
-        buf_append(b, " ", 1, prc);
-        append_fixed6(b, h->score, prc);
-        buf_append(b, " ", 1, prc);
-        buf_append_str(b, tag ? tag : "ours", prc);
-        buf_append(b, "\n", 1, prc);
-        break;
+    case SR_FMT_TREC: format_trec(b, h, qid, tag, prc); break;
     case SR_FMT_JSON: format_json(b, h, qid, prc); break;
     case SR_FMT_CSV: format_csv(b, h, qid, prc); break;
     case SR_FMT_TEXT:

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "../../../searcher/internal.h"
+#include "../../../searcher/format.h"
 #include "../../../searcher/sr.h"
 #include "../testutil.h"
 
@@ -160,6 +161,27 @@ static void proximity_bonus_matches_hand_computation(void **state)
     free(d2);
 }
 
+/* TREC lines: the score is always printf's "%.6f", also where the fast
+ * path hands over (a rounding tie in the seventh decimal, out of range). */
+static void trec_lines_print_scores_as_printf(void **state)
+{
+    (void)state;
+    const double scores[] = {14.372913, 0.0, 2.5, 0.0000005, 1.2345675, 999999.9999995,
+                             1.5e12, -1.25, 123456789.000001};
+    for (size_t i = 0; i < sizeof scores / sizeof scores[0]; i++) {
+        sr_hit h = {.id = "doc-7", .rank = 42, .score = scores[i]};
+        buf_t b;
+        buf_init(&b);
+        rc_t rc = RC_OK;
+        sr_format_hit(&b, SR_FMT_TREC, &h, "q3", NULL, 0, &rc);
+        assert_int_equal(rc, RC_OK);
+        char want[512];
+        snprintf(want, sizeof want, "q3 Q0 doc-7 42 %.6f ours\n", scores[i]);
+        assert_string_equal(buf_cstr(&b), want);
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +189,7 @@ int main(void)
         cmocka_unit_test(and_paging_and_ties),
         cmocka_unit_test(topk_keeps_best_and_breaks_ties_by_docid),
         cmocka_unit_test(proximity_bonus_matches_hand_computation),
+        cmocka_unit_test(trec_lines_print_scores_as_printf),
     };
     return cmocka_run_group_tests_name("searcher", tests, setup, teardown);
 }
