@@ -308,10 +308,9 @@ rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err)
     rc_t rc = docrec_decode(docid, v.mv_data, v.mv_size, out, err);
     if (rc != RC_OK)
         return rc;
-    if (!r->doc_slots)   /* without it, records are just read every time */
-    {
+    if (!r->doc_slots) {   /* without it, records are just read every time */
         r->doc_slots = mem_calloc(DOC_SLOTS, sizeof *r->doc_slots);
-        /* Slots are written in docid order, i.e. at random (med: 42 faults). */
+        /* Slots are written by docid, i.e. at random (med: 42 faults). */
         mem_prefault(r->doc_slots, DOC_SLOTS * sizeof *r->doc_slots);
     }
     if (r->doc_slots) {
