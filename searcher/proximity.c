@@ -77,9 +77,8 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
     if (nw < 2 || n == 0)
         return RC_OK;
     sr_leaf **words = arena_alloc(p->arena, nw * sizeof *words);
-    ix_iter **its = arena_alloc(p->arena, nw * sizeof *its);
     double *acc = arena_alloc(p->arena, nw * sizeof *acc);
-    if (!words || !its || !acc)
+    if (!words || !acc)
         return err_set(err, RC_NOMEM, "out of memory");
     nw = 0;
     for (size_t i = 0; i < p->n_leaves; i++)
@@ -90,8 +89,8 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
      * with the main pass: rewound, they need no second term lookup. */
     sort_by_docid(docs, n);
     for (size_t i = 0; i < nw; i++)
-        if ((its[i] = words[i]->ix))
-            ix_iter_rewind(its[i]);
+        if (words[i]->ix)
+            ix_iter_rewind(words[i]->ix);
     rc_t rc = RC_OK;
     occ *o = NULL;
     size_t cap = 0;
@@ -104,11 +103,12 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
     for (size_t d = 0; d < n && rc == RC_OK; d++) {
         size_t no = 0, n_live = 0;
         for (size_t i = 0; i < nw && rc == RC_OK; i++) {
+            ix_iter *it = words[i]->ix;
             lens[i] = at[i] = 0;
-            if (!its[i] || (rc = ix_iter_skip_to(its[i], docs[d].docid, err)) != RC_OK ||
-                ix_iter_eof(its[i]) || ix_iter_docid(its[i]) != docs[d].docid)
+            if (!it || (rc = ix_iter_skip_to(it, docs[d].docid, err)) != RC_OK ||
+                ix_iter_eof(it) || ix_iter_docid(it) != docs[d].docid)
                 continue;
-            rc = ix_iter_positions(its[i], &lists[i], &lens[i], err);
+            rc = ix_iter_positions(it, &lists[i], &lens[i], err);
             no += lens[i];
             if (lens[i])
                 live[n_live++] = i;
