@@ -50,19 +50,21 @@ void buf_reserve(buf_t *b, size_t n, rc_t *prc)
     b->cap = cap;
 }
 
+/* n more bytes fit with the zero padding after them: the hot appends
+ * check this inline and call buf_reserve() only when short of room. */
+static int has_room(const buf_t *b, size_t n)
+{
+    return b->cap - b->len >= BUF_PAD && n <= b->cap - b->len - BUF_PAD;
+}
+
 void buf_append(buf_t *b, const void *data, size_t n, rc_t *prc)
 {
-    /* Output lines are built from many short appends: reserve only when
-     * short of room. */
-    if (*prc == RC_OK && b->cap - b->len >= BUF_PAD && n <= b->cap - b->len - BUF_PAD) {
-        if (n)
-            memcpy(b->p + b->len, data, n);
-        b->len += n;
-        return;
+    /* Output lines are built from many short appends. */
+    if (!has_room(b, n) || *prc != RC_OK) {
+        buf_reserve(b, n, prc);
+        if (*prc != RC_OK)
+            return;
     }
-    buf_reserve(b, n, prc);
-    if (*prc != RC_OK)
-        return;
     if (n)
         memcpy(b->p + b->len, data, n);
     b->len += n;
@@ -83,8 +85,8 @@ void buf_append_str(buf_t *b, const char *s, rc_t *prc)
 
 void buf_append_varint(buf_t *b, uint64_t v, rc_t *prc)
 {
-    /* The hottest append of indexing: reserve only when short of room. */
-    if (b->cap - b->len < VARINT_MAX + BUF_PAD || *prc != RC_OK) {
+    /* The hottest append of indexing. */
+    if (!has_room(b, VARINT_MAX) || *prc != RC_OK) {
         buf_reserve(b, VARINT_MAX, prc);
         if (*prc != RC_OK)
             return;
