@@ -121,12 +121,11 @@ static rc_t fill_hit(sr_searcher *s, sr_result *res, sr_hit *h, int ids_only, er
     arena_t *a = &res->arena;
     h->doc_len = di.len;
     h->flags = di.flags;
+    h->id = dup_field(a, di.id, di.id_len);
     if (ids_only) {   /* a TREC line needs nothing else: skip six copies */
-        h->id = dup_field(a, di.id, di.id_len);
         h->title = h->date = h->lang = h->source = h->charset = h->repair = "";
         return h->id ? RC_OK : err_set(err, RC_NOMEM, "out of memory");
     }
-    h->id = dup_field(a, di.id, di.id_len);
     h->title = dup_field(a, di.title, di.title_len);
     h->date = dup_field(a, di.date, di.date_len);
     h->lang = dup_field(a, di.lang, di.lang_len);
