@@ -27,7 +27,9 @@ extern const uint16_t an_t2s_table[][2];
 extern const size_t an_t2s_count;
 
 struct an_folder {
-    const UNormalizer2 *nfkc_cf;  /* owned by ICU, never closed */
+    /* Owned by ICU, never closed; looked up on first use, since ASCII words
+     * never need it and the lookup loads ICU data. */
+    const UNormalizer2 *nfkc_cf;
     UChar *scratch;
     int32_t scratch_cap;
 };
@@ -35,17 +37,8 @@ struct an_folder {
 rc_t fold_open(an_folder **out, err_t *err)
 {
     *out = NULL;
-    an_folder *f = mem_calloc(1, sizeof *f);
-    if (!f)
-        return err_set(err, RC_NOMEM, "out of memory opening the case folder");
-    UErrorCode st = U_ZERO_ERROR;
-    f->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
-    if (U_FAILURE(st)) {
-        mem_free(f);
-        return err_set(err, RC_INTERNAL, "ICU NFKC_Casefold: %s", u_errorName(st));
-    }
-    *out = f;
-    return RC_OK;
+    *out = mem_calloc(1, sizeof **out);
+    return *out ? RC_OK : err_set(err, RC_NOMEM, "out of memory opening the case folder");
 }
 
 void fold_close(an_folder *f)
@@ -176,6 +169,14 @@ rc_t fold_ascii_word(const char *s, size_t n, buf_t *out, an_script *script, err
 
 static rc_t normalize(an_folder *f, const UChar *u, int32_t n, int32_t *out_n, err_t *err)
 {
+    if (!f->nfkc_cf) {
+        UErrorCode st = U_ZERO_ERROR;
+        f->nfkc_cf = unorm2_getNFKCCasefoldInstance(&st);
+        if (U_FAILURE(st)) {
+            f->nfkc_cf = NULL;
+            return err_set(err, RC_INTERNAL, "ICU NFKC_Casefold: %s", u_errorName(st));
+        }
+    }
     for (;;) {
         UErrorCode st = U_ZERO_ERROR;
         int32_t len = unorm2_normalize(f->nfkc_cf, u, n, f->scratch, f->scratch_cap, &st);

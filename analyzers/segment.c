@@ -18,19 +18,23 @@ struct an_segmenter {
 
 rc_t seg_open(an_segmenter **out, err_t *err)
 {
-    *out = NULL;
-    an_segmenter *seg = mem_calloc(1, sizeof *seg);
-    if (!seg)
-        return err_set(err, RC_NOMEM, "out of memory opening the word breaker");
+    /* The ICU iterator itself is built on first use: ASCII text never
+     * needs it (ascii.c), and building it costs a searcher about a
+     * millisecond of start-up, mostly page faults in ICU's data. */
+    *out = mem_calloc(1, sizeof **out);
+    return *out ? RC_OK : err_set(err, RC_NOMEM, "out of memory opening the word breaker");
+}
+
+static rc_t seg_build(an_segmenter *seg, err_t *err)
+{
     UErrorCode st = U_ZERO_ERROR;
     /* The root locale: the rules are the same for every language we index,
      * and the dictionaries are chosen by script, not by locale. */
     seg->bi = ubrk_open(UBRK_WORD, "", NULL, 0, &st);
     if (U_FAILURE(st)) {
-        mem_free(seg);
+        seg->bi = NULL;
         return err_set(err, RC_INTERNAL, "ICU word break iterator: %s", u_errorName(st));
     }
-    *out = seg;
     return RC_OK;
 }
 
@@ -38,12 +42,16 @@ void seg_close(an_segmenter *seg)
 {
     if (!seg)
         return;
-    ubrk_close(seg->bi);
+    if (seg->bi)
+        ubrk_close(seg->bi);
     mem_free(seg);
 }
 
 rc_t seg_set_text(an_segmenter *seg, const UChar *u, int32_t n, err_t *err)
 {
+    rc_t rc = seg->bi ? RC_OK : seg_build(seg, err);
+    if (rc != RC_OK)
+        return rc;
     UErrorCode st = U_ZERO_ERROR;
     ubrk_setText(seg->bi, u, n, &st);
     if (U_FAILURE(st))
