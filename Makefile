@@ -28,11 +28,14 @@ CFLAGS  := -std=c11 $(OPT) -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-un
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -pthread
 BUILD   := build
 # How bin/indexer and bin/searcher link their libraries (README, Build).
-#   static  (default) ICU, libstdc++, LMDB, zstd and the rest are linked in and
-#           the programs are not position-independent: with shared ICU and a
-#           PIE, loading and relocating took ~5 ms of each run (a searcher
-#           started per query by a script pays it every time; measured in
-#           the README).  libc, libm and libpthread stay shared.
+#   static  (default) fully static programs: ICU, libstdc++, LMDB, zstd, the
+#           rest and glibc are linked in, not position-independent.  With
+#           shared ICU and a PIE, loading and relocating took ~5 ms of each
+#           run, and loading a shared libc, libm and libgcc_s still took 40 %
+#           of an empty searcher run (a searcher started per query by a
+#           script pays it every time; measured in the README).  Nothing
+#           here uses what a static glibc cannot do (NSS, iconv, locales);
+#           the linker's note on dlopen is about ICU plugins, which are off.
 #   shared  what Debian wants (ICU and zstd security updates reach the
 #           programs): the package and the sanitizer/coverage builds.
 LINK    ?= static
@@ -54,9 +57,9 @@ ifneq ($(SANITIZE)$(COVERAGE),)
 LINK    := shared
 endif
 ifeq ($(LINK),static)
-BIN_LDFLAGS := -no-pie
-BIN_LDLIBS  := -Wl,-Bstatic $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lstdc++ \
-               -Wl,-Bdynamic -lm -pthread -ldl
+BIN_LDFLAGS := -static
+BIN_LDLIBS  := $(shell pkg-config --libs --static $(PKGS) 2>/dev/null) -lstemmer -lstdc++ -lm \
+               -pthread
 else ifeq ($(LINK),shared)
 BIN_LDLIBS  := $(LDLIBS)
 else
