@@ -116,11 +116,13 @@ long mem_fail_count(void)
     return fail_refused;
 }
 
-int mem_heap_prefer_huge(size_t reserve)
+#if defined(__GLIBC__) && defined(M_TOP_PAD)
+/* Grow glibc's heap by reserve bytes now, and by as much at each later
+ * growth; [*lo, *hi) is the new top, owned by the caller until free(*lo). */
+static int grow_heap(size_t reserve, char **lo, char **hi)
 {
-#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
-    enum { HUGE_PAGE = 2 << 20, PROBE_MAX = 32 << 20, MMAP_DEFAULT = 128 << 10 };
-    if (reserve < 2 * HUGE_PAGE || reserve > INT_MAX)
+    enum { PROBE_MAX = 32 << 20, MMAP_DEFAULT = 128 << 10 };
+    if (reserve > INT_MAX)
         return 0;
     /* Every later growth of the heap (brk) adds reserve bytes; glibc keeps
      * that much at the top when memory is freed instead of trimming it. */
@@ -132,20 +134,48 @@ int mem_heap_prefer_huge(size_t reserve)
     size_t probe = mallinfo2().keepcost + 4096;
     if (probe > PROBE_MAX || mallopt(M_MMAP_THRESHOLD, PROBE_MAX) != 1)
         return 0;
-    char *lo = malloc(probe);
-    char *hi = sbrk(0);
+    *lo = malloc(probe);
+    *hi = sbrk(0);
     mallopt(M_MMAP_THRESHOLD, MMAP_DEFAULT);
-    if (!lo)
+    if (!*lo)
         return 0;
-    /* Advise only when lo really is in the heap that just grew (not in
-     * another allocator's memory, as under a sanitizer). */
+    /* Only when lo really is in the heap that just grew (not in another
+     * allocator's memory, as under a sanitizer). */
+    if ((uintptr_t)*lo < (uintptr_t)*hi && (uintptr_t)*hi - (uintptr_t)*lo >= reserve &&
+        (uintptr_t)*hi - (uintptr_t)*lo <= reserve + probe + (2 << 20))
+        return 1;
+    free(*lo);
+    return 0;
+}
+#endif
+
+int mem_heap_prefer_huge(size_t reserve)
+{
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
+    enum { HUGE_PAGE = 2 << 20 };
+    char *lo, *hi;
+    if (reserve < 2 * HUGE_PAGE || !grow_heap(reserve, &lo, &hi))
+        return 0;
     uintptr_t a = ((uintptr_t)lo + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
     uintptr_t b = (uintptr_t)hi & ~(uintptr_t)(HUGE_PAGE - 1);
-    int ok = (uintptr_t)lo < (uintptr_t)hi && (uintptr_t)hi - (uintptr_t)lo >= reserve &&
-             (uintptr_t)hi - (uintptr_t)lo <= reserve + probe + HUGE_PAGE && a < b &&
-             madvise((void *)a, b - a, MADV_HUGEPAGE) == 0;
+    int ok = a < b && madvise((void *)a, b - a, MADV_HUGEPAGE) == 0;
     free(lo);
     return ok;
+#else
+    (void)reserve;
+    return 0;
+#endif
+}
+
+int mem_heap_prefault(size_t reserve)
+{
+#if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_POPULATE_WRITE)
+    char *lo, *hi;
+    if (!grow_heap(reserve, &lo, &hi))
+        return 0;
+    mem_prefault(lo, (size_t)(hi - lo));
+    free(lo);
+    return 1;
 #else
     (void)reserve;
     return 0;
