@@ -19,9 +19,6 @@ typedef struct {
     uint32_t docid;
 } del_pair;
 
-/* batch_lens(): a document replaced or deleted later in the same run. */
-#define LEN_DEAD UINT32_MAX
-
 static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 {
     int c = memcmp(a, b, an < bn ? an : bn);
@@ -68,6 +65,7 @@ static rc_t term_write(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
                                         : RC_OK;
     }
     rc_t rc = RC_OK;
+    buf_reset(&w->scratch2);
     term_encode(&w->scratch2, te, &rc);
     if (rc != RC_OK)
         return err_set(err, rc, "out of memory");
@@ -80,6 +78,7 @@ static rc_t put_block(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
                       const blk_enc *enc, unsigned flags, err_t *err)
 {
     rc_t rc = RC_OK;
+    buf_reset(&w->scratch);
     blk_enc_value(enc, &w->scratch, &rc);
     if (rc != RC_OK)
         return err_set(err, rc, "out of memory encoding postings");
@@ -380,23 +379,28 @@ static void sort_terms(uint32_t *idx, uint32_t *tmp, size_t n, const bterm *t,
     memcpy(idx, tmp, n * sizeof *idx);
 }
 
+/* blk_enc_posting() puts full blocks of commit_posting() into LMDB. */
+typedef struct {
+    ix_writer *w;
+    MDB_txn *txn;
+    const char *term;
+    size_t len;
+    unsigned flags;
+} block_put;
+
+static rc_t put_full_block(void *ctx, const blk_enc *enc, err_t *err)
+{
+    const block_put *bp = ctx;
+    return put_block(bp->w, bp->txn, bp->term, bp->len, enc, bp->flags, err);
+}
+
 rc_t commit_posting(ix_writer *w, MDB_txn *txn, const char *term, size_t len, blk_enc *enc,
                     term_entry *te, unsigned put_flags, uint32_t docid, uint32_t tf,
                     const unsigned char *pos, size_t pos_bytes, uint32_t doclen, err_t *err)
 {
-    rc_t rc = RC_OK;
-    if (!blk_enc_fits(enc, pos_bytes)) {
-        if ((rc = put_block(w, txn, term, len, enc, put_flags, err)) != RC_OK)
-            return rc;
-        te->n_blocks++;
-        blk_enc_reset(enc);
-    }
-    blk_enc_add(enc, docid, tf, pos, pos_bytes, doclen, &rc);
-    if (rc != RC_OK)
-        return err_set(err, rc, "out of memory encoding postings");
-    te->df++;
-    te->cf += tf;
-    return RC_OK;
+    block_put bp = {w, txn, term, len, put_flags};
+    return blk_enc_posting(enc, te, docid, tf, pos, pos_bytes, doclen, put_full_block, &bp,
+                           err);
 }
 
 rc_t commit_term_close(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
@@ -410,19 +414,16 @@ rc_t commit_term_close(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
 }
 
 /* Merge one batch term into the index; lens: the batch's document lengths
- * (batch_lens()). */
+ * (commit_batch_lens()).  A fresh batch goes through encode.c instead. */
 static rc_t write_term(ix_writer *w, MDB_txn *txn, MDB_cursor *c, const bterm *bt,
                        const uint32_t *lens, blk_enc *enc, ix_meta_stats *st, err_t *err)
 {
     term_entry te;
-    int found = 0;
-    rc_t rc = w->fresh ? RC_OK : term_read(w, txn, bt->term, bt->len, &te, &found, err);
+    int found;
+    rc_t rc = term_read(w, txn, bt->term, bt->len, &te, &found, err);
     if (rc != RC_OK)
         return rc;
-    if (!found)
-        memset(&te, 0, sizeof te);
     blk_enc_reset(enc);
-    unsigned put_flags = w->fresh ? MDB_APPEND : 0;
     if (found) {
         /* Top up the term's last block if it has room. */
         MDB_val k, v;
@@ -443,29 +444,21 @@ static rc_t write_term(ix_writer *w, MDB_txn *txn, MDB_cursor *c, const bterm *b
             }
         }
     }
-    const unsigned char *p = bt->ent.p, *end = p + bt->ent.len;
-    uint32_t docid = 0;
-    int any = 0;
-    while (p < end && rc == RC_OK) {
-        uint32_t delta, tf;
-        if (!varint_get32(&p, end, &delta) || !varint_get32(&p, end, &tf))
-            return RC_CORRUPT_AT(err, "batch entry truncated");
-        docid += delta;
-        const unsigned char *pos = p;
-        for (uint32_t j = 0; j < tf; j++) {
-            while (p < end && (*p & 0x80))
-                p++;
-            p++;
-        }
-        uint32_t doclen = lens[docid - w->base_docid];
-        if (doclen == LEN_DEAD)
-            continue;
+    const unsigned char *p = bt->ent.p, *end = p + bt->ent.len, *pos;
+    uint32_t docid = 0, tf, doclen;
+    size_t pos_bytes;
+    int any = 0, more = 0;
+    while (rc == RC_OK &&
+           (more = bterm_next(&p, end, lens, w->base_docid, &docid, &tf, &pos, &pos_bytes,
+                              &doclen)) == 1) {
         any = 1;
-        rc = commit_posting(w, txn, bt->term, bt->len, enc, &te, put_flags, docid, tf, pos,
-                            (size_t)(p - pos), doclen, err);
+        rc = commit_posting(w, txn, bt->term, bt->len, enc, &te, 0, docid, tf, pos, pos_bytes,
+                            doclen, err);
     }
     if (rc != RC_OK)
         return rc;
+    if (more < 0)
+        return RC_CORRUPT_AT(err, "batch entry truncated");
     if (!any) {
         if (found)
             te.n_blocks++; /* the loaded block stays as it was */
@@ -473,7 +466,7 @@ static rc_t write_term(ix_writer *w, MDB_txn *txn, MDB_cursor *c, const bterm *b
     }
     if (!found)
         st->n_terms++;
-    return commit_term_close(w, txn, bt->term, bt->len, enc, &te, put_flags, err);
+    return commit_term_close(w, txn, bt->term, bt->len, enc, &te, 0, err);
 }
 
 rc_t commit_sorted_terms(ix_writer *w, uint32_t **out, err_t *err)
@@ -500,12 +493,11 @@ rc_t commit_sorted_terms(ix_writer *w, uint32_t **out, err_t *err)
     return RC_OK;
 }
 
-/* The batch's document lengths, LEN_DEAD for the dead, indexed by docid -
- * base_docid (the caller frees it).  The postings loop reads one per
- * posting, in docid order per term, so all over the batch for each term:
- * 4 bytes a document stay in the cache where a bdoc (56 bytes) did not,
- * and those misses were a fifth of the commit's time on Reuters. */
-static uint32_t *batch_lens(const ix_writer *w)
+/* The postings loops read one length per posting, in docid order per
+ * term, so all over the batch for each term: 4 bytes a document stay in
+ * the cache where a bdoc (56 bytes) did not, and those misses were a fifth
+ * of the commit's time on Reuters. */
+uint32_t *commit_batch_lens(const ix_writer *w)
 {
     uint32_t *lens = mem_alloc((w->n_bdocs ? w->n_bdocs : 1) * sizeof *lens);
     for (size_t i = 0; lens && i < w->n_bdocs; i++)
@@ -521,7 +513,7 @@ static rc_t apply_postings(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t 
     rc_t rc = commit_sorted_terms(w, &idx, err);
     if (rc != RC_OK)
         return rc;
-    uint32_t *lens = batch_lens(w);
+    uint32_t *lens = commit_batch_lens(w);
     if (!lens) {
         mem_free(idx);
         return err_set(err, RC_NOMEM, "out of memory");
@@ -544,8 +536,31 @@ static rc_t apply_postings(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t 
     return rc;
 }
 
+/* A fresh batch: its postings are encoded on the pipeline's workers while
+ * this thread stores the documents (encode.c). */
+static rc_t commit_fresh(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+{
+    uint32_t *idx = NULL, *lens = NULL;
+    ix_encoder *e = NULL;
+    rc_t rc = commit_sorted_terms(w, &idx, err);
+    if (rc == RC_OK && !(lens = commit_batch_lens(w)))
+        rc = err_set(err, RC_NOMEM, "out of memory");
+    if (rc == RC_OK)
+        rc = encode_start(w, idx, lens, &e, err);
+    if (rc == RC_OK)
+        rc = apply_docs(w, txn, st, err);
+    if (rc == RC_OK)
+        rc = encode_put(e, txn, st, err);
+    encode_close(e);
+    mem_free(lens);
+    mem_free(idx);
+    return rc;
+}
+
 rc_t commit_batch(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
 {
+    if (w->fresh && w->n_bterms)
+        return commit_fresh(w, txn, st, err);
     rc_t rc = apply_docs(w, txn, st, err);
     if (rc == RC_OK)
         rc = apply_postings(w, txn, st, err);
