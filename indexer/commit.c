@@ -284,12 +284,13 @@ static rc_t apply_deletes(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *
     return rc;
 }
 
-static rc_t apply_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+/* Store the batch's documents [from, to): docs, text, ids.  idv is
+ * scratch. */
+static rc_t store_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, size_t from, size_t to,
+                       buf_t *idv, err_t *err)
 {
     rc_t rc = RC_OK;
-    buf_t idv;
-    buf_init(&idv);
-    for (size_t i = 0; i < w->n_bdocs && rc == RC_OK; i++) {
+    for (size_t i = from; i < to && rc == RC_OK; i++) {
         const bdoc *b = &w->bdocs[i];
         if (b->dead)
             continue;
@@ -305,13 +306,13 @@ static rc_t apply_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err
             r = mdb_put(txn, w->env.text, &k, &tv, MDB_APPEND);
         }
         if (!r) {
-            buf_reset(&idv);
-            size_t start = val_start(&idv, IX_TAG_ID, &rc);
-            buf_append_u32le(&idv, docid, &rc);
+            buf_reset(idv);
+            size_t start = val_start(idv, IX_TAG_ID, &rc);
+            buf_append_u32le(idv, docid, &rc);
             if (rc != RC_OK)
-                break;
-            val_seal(&idv, start);
-            MDB_val ik = {b->id_len, (void *)b->id}, iv = {idv.len, idv.p};
+                return err_set(err, rc, "out of memory");
+            val_seal(idv, start);
+            MDB_val ik = {b->id_len, (void *)b->id}, iv = {idv->len, idv->p};
             r = mdb_put(txn, w->env.ids, &ik, &iv, 0);
         }
         if (r)
@@ -319,10 +320,13 @@ static rc_t apply_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err
         st->n_docs++;
         st->total_len += b->len;
     }
-    buf_free(&idv);
-    if (rc == RC_NOMEM)
-        return err_set(err, rc, "out of memory");
-    /* Lengths, block by block. */
+    return rc;
+}
+
+/* The batch's document lengths, block by block. */
+static rc_t store_lens(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+{
+    rc_t rc = RC_OK;
     uint32_t lens[IX_DOCLEN_BLOCK];
     uint32_t end = w->base_docid + (uint32_t)w->n_bdocs;
     for (uint32_t d = w->base_docid; d < end && rc == RC_OK;) {
@@ -337,6 +341,15 @@ static rc_t apply_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err
     }
     st->next_docid = end;
     return rc;
+}
+
+static rc_t apply_docs(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
+{
+    buf_t idv;
+    buf_init(&idv);
+    rc_t rc = store_docs(w, txn, st, 0, w->n_bdocs, &idv, err);
+    buf_free(&idv);
+    return rc == RC_OK ? store_lens(w, txn, st, err) : rc;
 }
 
 static int cmp_bterm(const void *x, const void *y, void *ctx)
@@ -536,8 +549,36 @@ static rc_t apply_postings(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t 
     return rc;
 }
 
-/* A fresh batch: its postings are encoded on the pipeline's workers while
- * this thread stores the documents (encode.c). */
+/* Documents stored at a time while the next chunk of postings is not
+ * encoded yet: a fraction of a millisecond. */
+enum { DOCS_STEP = 64 };
+
+/* A fresh batch: its postings are encoded on the pipeline's workers
+ * (encode.c) while this thread puts what is ready.  Whenever the next chunk
+ * is not, it stores a few documents instead of waiting; storing them all
+ * first left the workers idle once they had filled their window. */
+static rc_t store_fresh(ix_writer *w, MDB_txn *txn, ix_encoder *e, ix_meta_stats *st,
+                        err_t *err)
+{
+    buf_t idv;
+    buf_init(&idv);
+    rc_t rc = RC_OK;
+    size_t doc = 0, n_chunks = encode_chunks(e);
+    for (size_t t = 0; t < n_chunks && rc == RC_OK;) {
+        if (doc < w->n_bdocs && !encode_ready(e, t)) {
+            size_t to = w->n_bdocs - doc > DOCS_STEP ? doc + DOCS_STEP : w->n_bdocs;
+            rc = store_docs(w, txn, st, doc, to, &idv, err);
+            doc = to;
+        } else {
+            rc = encode_put(e, t++, txn, st, err);
+        }
+    }
+    if (rc == RC_OK)
+        rc = store_docs(w, txn, st, doc, w->n_bdocs, &idv, err);
+    buf_free(&idv);
+    return rc == RC_OK ? store_lens(w, txn, st, err) : rc;
+}
+
 static rc_t commit_fresh(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err)
 {
     uint32_t *idx = NULL, *lens = NULL;
@@ -548,9 +589,7 @@ static rc_t commit_fresh(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *e
     if (rc == RC_OK)
         rc = encode_start(w, idx, lens, &e, err);
     if (rc == RC_OK)
-        rc = apply_docs(w, txn, st, err);
-    if (rc == RC_OK)
-        rc = encode_put(e, txn, st, err);
+        rc = store_fresh(w, txn, e, st, err);
     encode_close(e);
     mem_free(lens);
     mem_free(idx);

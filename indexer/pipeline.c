@@ -385,6 +385,14 @@ rc_t pipeline_tasks_start(ix_pipeline *p, pipeline_task_fn fn, void *ctx, size_t
     return RC_OK;
 }
 
+int pipeline_task_done(ix_pipeline *p, size_t t)
+{
+    pthread_mutex_lock(&p->mu);
+    int done = p->task_done[t % p->task_window];
+    pthread_mutex_unlock(&p->mu);
+    return done;
+}
+
 void pipeline_task_wait(ix_pipeline *p, size_t t)
 {
     pthread_mutex_lock(&p->mu);

@@ -122,6 +122,8 @@ void pipeline_release(ix_pipeline *p);
 typedef void (*pipeline_task_fn)(void *ctx, size_t t);
 rc_t pipeline_tasks_start(ix_pipeline *p, pipeline_task_fn fn, void *ctx, size_t n,
                           size_t window, err_t *err);
+/* Nonzero when task t is done. */
+int pipeline_task_done(ix_pipeline *p, size_t t);
 /* Until task t (the oldest unreleased) is done; runs it here when no worker
  * has taken it yet. */
 void pipeline_task_wait(ix_pipeline *p, size_t t);
@@ -189,19 +191,25 @@ rc_t commit_term_close(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
 rc_t commit_stats(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 /* End of interface */
 
-/* Interface to code in encode.c: a fresh batch's postings (no index terms
- * to merge with), encoded on the pipeline's workers while the writer
- * stores the documents, then put by the writer in key order.
- *     encode_start(w, idx, lens, &e, err);  ... store documents ...
- *     encode_put(e, txn, st, err);  encode_close(e);
+/* Interface to code in encode.c: a fresh batch's postings (no indexed
+ * terms to merge with), encoded in chunks on the pipeline's workers and put
+ * by the writer in key order.
+ *     encode_start(w, idx, lens, &e, err);
+ *     for (t = 0; t < encode_chunks(e) && ok; t++)
+ *         ok = encode_put(e, t, txn, st, err) == RC_OK;
+ *     encode_close(e);
  * idx (commit_sorted_terms()) and lens (commit_batch_lens()) are lent
  * until encode_close(); so is the batch, which nobody may change until
- * then.  encode_start: RC_OK or RC_NOMEM.  encode_put counts the new terms
- * in st->n_terms and returns what LMDB or the encoding failed with. */
+ * then.  encode_start: RC_OK or RC_NOMEM. */
 typedef struct ix_encoder ix_encoder;
 rc_t encode_start(ix_writer *w, const uint32_t *idx, const uint32_t *lens, ix_encoder **out,
                   err_t *err);
-rc_t encode_put(ix_encoder *e, MDB_txn *txn, ix_meta_stats *st, err_t *err);
+size_t encode_chunks(const ix_encoder *e);
+/* Nonzero when chunk t is encoded (encode_put() would not wait). */
+int encode_ready(ix_encoder *e, size_t t);
+/* Put chunk t (the next one), waiting for it; counts its new terms in
+ * st->n_terms.  Returns what LMDB or the encoding failed with. */
+rc_t encode_put(ix_encoder *e, size_t t, MDB_txn *txn, ix_meta_stats *st, err_t *err);
 /* Waits for the workers still encoding; NULL is a no-op. */
 void encode_close(ix_encoder *e);
 /* End of interface */
