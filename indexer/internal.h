@@ -118,6 +118,10 @@ void env_close(ix_env *e);
 /* Take the data file's pages out of the process's resident set (they stay
  * in the page cache); for a writer of a generation nobody reads yet. */
 void env_unmap_pages(ix_env *e);
+/* Start writing the data file's dirty pages to disk without waiting (Linux;
+ * elsewhere nothing), so that a later mdb_env_sync() waits less.  A hint:
+ * it reports nothing. */
+void env_start_writeback(ix_env *e);
 /* LMDB return code to rc_t with a message naming what failed. */
 rc_t env_err(err_t *err, int mdb_rc, const char *what);
 /* Refuse network file systems, where LMDB locking is unsafe. */
