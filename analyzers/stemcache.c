@@ -15,7 +15,8 @@
  * searcher stems a few dozen query words, and each 4 KB page of a table
  * touched for the first time is a page fault (a 640 KB table cost a med
  * batch of 30 queries ~140 faults, about a millisecond here); an indexer
- * reaches the full size after some 10,000 distinct words. */
+ * reaches the full size after some 10,000 distinct words.  The full table
+ * is on huge pages where the kernel allows (mem_table_alloc()). */
 #include <string.h>
 
 #include "../common/mem.h"
@@ -39,7 +40,7 @@ struct an_stemcache {
 an_stemcache *stemcache_new(void)
 {
     an_stemcache *c = mem_calloc(1, sizeof *c);
-    if (c && !(c->s = mem_calloc(SLOTS_MIN, sizeof *c->s))) {
+    if (c && !(c->s = mem_table_alloc(SLOTS_MIN * sizeof *c->s))) {
         mem_free(c);
         return NULL;
     }
@@ -51,7 +52,7 @@ an_stemcache *stemcache_new(void)
 void stemcache_free(an_stemcache *c)
 {
     if (c)
-        mem_free(c->s);
+        mem_table_free(c->s, c->n * sizeof *c->s);
     mem_free(c);
 }
 
@@ -60,10 +61,10 @@ void stemcache_free(an_stemcache *c)
  * stem lent by stemcache_get() is used before the next put. */
 static void grow(an_stemcache *c)
 {
-    slot *s = mem_calloc(c->n * 4, sizeof *s);
+    slot *s = mem_table_alloc(c->n * 4 * sizeof *s);
     if (!s)
         return;
-    mem_free(c->s);
+    mem_table_free(c->s, c->n * sizeof *c->s);
     c->s = s;
     c->n *= 4;
     c->puts = 0;

@@ -100,6 +100,49 @@ void mem_prefault(void *p, size_t n)
 #endif
 }
 
+/* Tables from 1 MB on get their own mapping, in whole huge pages. */
+enum { TABLE_HUGE = 2 << 20, TABLE_MAP_MIN = 1 << 20 };
+
+static size_t table_len(size_t n)
+{
+    return (n + TABLE_HUGE - 1) & ~(size_t)(TABLE_HUGE - 1);
+}
+
+void *mem_table_alloc(size_t n)
+{
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+    if (n >= TABLE_MAP_MIN && n <= SIZE_MAX / 2) {
+        if (should_fail())
+            return NULL;
+        /* Map one huge page more than needed and cut it to an aligned
+         * block; anonymous pages read as zero. */
+        size_t len = table_len(n), map = len + TABLE_HUGE;
+        char *p = mmap(NULL, map, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            return NULL;
+        char *a = (char *)(((uintptr_t)p + TABLE_HUGE - 1) & ~(uintptr_t)(TABLE_HUGE - 1));
+        if (a > p)
+            munmap(p, (size_t)(a - p));
+        if (p + map > a + len)
+            munmap(a + len, (size_t)(p + map - (a + len)));
+        (void)madvise(a, len, MADV_HUGEPAGE);
+        return a;
+    }
+#endif
+    return mem_calloc(1, n);
+}
+
+void mem_table_free(void *p, size_t n)
+{
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+    if (p && n >= TABLE_MAP_MIN && n <= SIZE_MAX / 2) {
+        munmap(p, table_len(n));
+        return;
+    }
+#endif
+    mem_free(p);
+}
+
 void mem_fail_after(long n)
 {
     fail_budget = n;

@@ -41,6 +41,14 @@ uint32_t strmap_hash(const char *key, size_t len);
  * another map's slot, say). */
 strmap_slot *strmap_put_hashed(strmap *m, const char *key, size_t len, uint32_t hash, int *added);
 
+/* For a caller with many keys to look up at once: start loading the slot
+ * where key (hash = strmap_hash()) is probed first, and later (after a few
+ * other keys) peek at it: that slot if it holds a key with this hash (most
+ * likely the key itself; compare before trusting it), else NULL.  Both are
+ * hints that change nothing, so a map that grew in between is no harm. */
+void strmap_prefetch(const strmap *m, uint32_t hash);
+const strmap_slot *strmap_peek(const strmap *m, uint32_t hash);
+
 /* Iteration: for (size_t i = 0; i < m->cap; i++) if (m->slots[i].key) ... */
 
 #endif

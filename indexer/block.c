@@ -57,7 +57,6 @@ void blk_enc_add(blk_enc *e, uint32_t docid, uint32_t tf, const unsigned char *p
 
 void blk_enc_value(const blk_enc *e, buf_t *out, rc_t *prc)
 {
-    buf_reset(out);
     size_t start = val_start(out, IX_TAG_BLOCK, prc);
     buf_append_varint(out, e->n, prc);
     buf_append_varint(out, e->last - e->first, prc);
@@ -68,6 +67,25 @@ void blk_enc_value(const blk_enc *e, buf_t *out, rc_t *prc)
     buf_append(out, e->pos.p, e->pos.len, prc);
     if (*prc == RC_OK)
         val_seal(out, start);
+}
+
+rc_t blk_enc_posting(blk_enc *e, term_entry *te, uint32_t docid, uint32_t tf,
+                     const unsigned char *pos, size_t pos_bytes, uint32_t doclen,
+                     blk_put_fn put, void *ctx, err_t *err)
+{
+    rc_t rc = RC_OK;
+    if (!blk_enc_fits(e, pos_bytes)) {
+        if ((rc = put(ctx, e, err)) != RC_OK)
+            return rc;
+        te->n_blocks++;
+        blk_enc_reset(e);
+    }
+    blk_enc_add(e, docid, tf, pos, pos_bytes, doclen, &rc);
+    if (rc != RC_OK)
+        return err_set(err, rc, "out of memory encoding postings");
+    te->df++;
+    te->cf += tf;
+    return RC_OK;
 }
 
 rc_t blk_parse(uint32_t first, const void *val, size_t len, blk_view *v, err_t *err)

@@ -112,7 +112,6 @@ rc_t stats_decode(const void *val, size_t len, ix_meta_stats *s, err_t *err)
 
 void term_encode(buf_t *out, const term_entry *t, rc_t *prc)
 {
-    buf_reset(out);
     size_t start = val_start(out, IX_TAG_TERM, prc);
     buf_append_varint(out, t->df, prc);
     buf_append_varint(out, t->cf, prc);

@@ -3,6 +3,7 @@
  * layout and LMDB-NOTES.md for the LMDB rules followed here: map growth,
  * stale reader slots, no NOSYNC on a live generation, local disks only.
  */
+#define _GNU_SOURCE /* sync_file_range() */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -464,4 +465,15 @@ void env_close(ix_env *e)
     mem_free(e->gen);
     mem_free(e->gen_path);
     e->dir = e->gen = e->gen_path = NULL;
+}
+
+void env_start_writeback(ix_env *e)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    int fd;
+    if (e->env && mdb_env_get_fd(e->env, &fd) == 0)
+        (void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)e;
+#endif
 }

@@ -20,6 +20,12 @@ rc_t val_open(const void *data, size_t len, unsigned char tag, const char *what,
               const unsigned char **body, size_t *body_len, err_t *err);
 /* End of interface */
 
+/* A terms value (format.h), encoded by docrec.c. */
+typedef struct {
+    uint32_t df, n_blocks;
+    uint64_t cf;
+} term_entry;
+
 /* ---- Interface to code in block.c: postings blocks --------------------- */
 typedef struct {
     uint32_t first, last, n, max_tf, min_len;
@@ -35,8 +41,18 @@ int blk_enc_fits(const blk_enc *e, size_t pos_bytes);
 /* Append a document (docid greater than the last one). */
 void blk_enc_add(blk_enc *e, uint32_t docid, uint32_t tf, const unsigned char *pos,
                  size_t pos_bytes, uint32_t doclen, rc_t *prc);
-/* The finished value in out (reset first). */
+/* The finished value, appended to out. */
 void blk_enc_value(const blk_enc *e, buf_t *out, rc_t *prc);
+/* Takes a full block (its key is the term's and e->first) somewhere: into
+ * LMDB (commit.c) or into a buffer (encode.c). */
+typedef rc_t (*blk_put_fn)(void *ctx, const blk_enc *e, err_t *err);
+/* Add a document to the term whose blocks e is building.  If it does not
+ * fit, the full block goes to put first (te->n_blocks counts it) and a new
+ * one starts; te counts df and cf.  The one place that decides where blocks
+ * end, so every writer of postings cuts them alike.  RC_NOMEM or put's. */
+rc_t blk_enc_posting(blk_enc *e, term_entry *te, uint32_t docid, uint32_t tf,
+                     const unsigned char *pos, size_t pos_bytes, uint32_t doclen,
+                     blk_put_fn put, void *ctx, err_t *err);
 
 /* A decoded view of one block value (pointers into the value). */
 typedef struct {
@@ -102,6 +118,10 @@ void env_close(ix_env *e);
 /* Take the data file's pages out of the process's resident set (they stay
  * in the page cache); for a writer of a generation nobody reads yet. */
 void env_unmap_pages(ix_env *e);
+/* Start writing the data file's dirty pages to disk without waiting (Linux;
+ * elsewhere nothing), so that a later mdb_env_sync() waits less.  A hint:
+ * it reports nothing. */
+void env_start_writeback(ix_env *e);
 /* LMDB return code to rc_t with a message naming what failed. */
 rc_t env_err(err_t *err, int mdb_rc, const char *what);
 /* Refuse network file systems, where LMDB locking is unsafe. */
@@ -121,11 +141,7 @@ typedef struct {
 void stats_encode(buf_t *out, const ix_meta_stats *s, rc_t *prc);
 rc_t stats_decode(const void *val, size_t len, ix_meta_stats *s, err_t *err);
 
-typedef struct {
-    uint32_t df, n_blocks;
-    uint64_t cf;
-} term_entry;
-
+/* The value, appended to out. */
 void term_encode(buf_t *out, const term_entry *t, rc_t *prc);
 rc_t term_decode(const void *val, size_t len, term_entry *t, err_t *err);
 

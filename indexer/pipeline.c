@@ -13,7 +13,13 @@
  * Jobs live in a ring.  A worker takes the next unstarted job, a merge
  * takes the oldest finished one; the writer must take before submitting when
  * pipeline_must_take() says the ring (or the bytes it holds) is full.  With
- * no threads, pipeline_submit() does the work at once, in the caller. */
+ * no threads, pipeline_submit() does the work at once, in the caller.
+ *
+ * Tasks are the other kind of work: a numbered series of calls that the
+ * writer hands out when it would otherwise keep the workers idle (the
+ * commit of a fresh batch encodes its postings this way, encode.c).  The
+ * workers take them in order, at most a window ahead of the oldest one the
+ * writer has not released, so their results need bounded memory. */
 #include <pthread.h>
 #include <string.h>
 #include <zstd.h>
@@ -43,6 +49,14 @@ struct ix_pipeline {
     int stop;
     size_t idle;         /* workers waiting for a job */
     int waiting;         /* the writer waits for the oldest job */
+    pipeline_task_fn task_fn;  /* tasks (pipeline_tasks_start), or NULL */
+    void *task_ctx;
+    size_t task_n;       /* tasks [0, task_n) */
+    size_t task_next;    /* next task nobody has taken */
+    size_t task_head;    /* oldest task not released */
+    size_t task_window;  /* tasks taken at most this far past task_head */
+    size_t task_running; /* taken, not finished */
+    unsigned char *task_done;  /* per slot (task % task_window) */
     pthread_mutex_t mu;
     pthread_cond_t work, done;
 };
@@ -102,19 +116,46 @@ static void job_run(worker *wk, uint32_t max_pos, ix_job *j)
                                                     : "compressing a document's text failed");
 }
 
+/* With p->mu held: may a task be taken now? */
+static int task_ready(const ix_pipeline *p)
+{
+    return p->task_fn && p->task_next < p->task_n && p->task_next < p->task_head + p->task_window;
+}
+
+/* With p->mu held, for a task_ready() one: take it, run it unlocked, mark
+ * it done, and wake the writer if it waits for tasks. */
+static void task_run_next(ix_pipeline *p)
+{
+    size_t t = p->task_next++;
+    p->task_running++;
+    pipeline_task_fn fn = p->task_fn;
+    void *ctx = p->task_ctx;
+    pthread_mutex_unlock(&p->mu);
+    fn(ctx, t);
+    pthread_mutex_lock(&p->mu);
+    p->task_done[t % p->task_window] = 1;
+    p->task_running--;
+    if (p->waiting)
+        pthread_cond_signal(&p->done);
+}
+
 static void *worker_main(void *arg)
 {
     worker *wk = arg;
     ix_pipeline *p = wk->pipe;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (!p->stop && p->next == p->tail) {
+        while (!p->stop && p->next == p->tail && !task_ready(p)) {
             p->idle++;
             pthread_cond_wait(&p->work, &p->mu);
             p->idle--;
         }
         if (p->stop)
             break;
+        if (p->next == p->tail) {
+            task_run_next(p);
+            continue;
+        }
         /* A few jobs at a time: one wake-up per document cost more than
          * analyzing a short news item. */
         size_t first = p->next, n = p->tail - p->next;
@@ -221,6 +262,7 @@ void pipeline_close(ix_pipeline *p)
     mem_free(p->workers);
     mem_free(p->threads);
     mem_free(p->ring);
+    mem_free(p->task_done);
     mem_free(p);
 }
 
@@ -321,4 +363,76 @@ void pipeline_release(ix_pipeline *p)
     p->bytes -= j->in.len;
     p->head++;
     pthread_mutex_unlock(&p->mu);
+}
+
+rc_t pipeline_tasks_start(ix_pipeline *p, pipeline_task_fn fn, void *ctx, size_t n,
+                          size_t window, err_t *err)
+{
+    unsigned char *done = mem_calloc(window, 1);
+    if (!done)
+        return err_set(err, RC_NOMEM, "out of memory");
+    pthread_mutex_lock(&p->mu);
+    mem_free(p->task_done);
+    p->task_done = done;
+    p->task_fn = fn;
+    p->task_ctx = ctx;
+    p->task_n = n;
+    p->task_next = p->task_head = 0;
+    p->task_window = window;
+    if (p->idle)
+        pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+    return RC_OK;
+}
+
+int pipeline_task_done(ix_pipeline *p, size_t t)
+{
+    pthread_mutex_lock(&p->mu);
+    int done = p->task_done[t % p->task_window];
+    pthread_mutex_unlock(&p->mu);
+    return done;
+}
+
+void pipeline_task_wait(ix_pipeline *p, size_t t)
+{
+    pthread_mutex_lock(&p->mu);
+    /* Nobody has taken it: the writer runs it rather than wait (always so
+     * without threads). */
+    if (p->task_next == t && task_ready(p))
+        task_run_next(p);
+    while (!p->task_done[t % p->task_window]) {
+        p->waiting = 1;
+        pthread_cond_wait(&p->done, &p->mu);
+        p->waiting = 0;
+    }
+    pthread_mutex_unlock(&p->mu);
+}
+
+void pipeline_task_release(ix_pipeline *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->task_done[p->task_head % p->task_window] = 0;
+    p->task_head++;
+    if (p->idle && task_ready(p))
+        pthread_cond_signal(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void pipeline_tasks_end(ix_pipeline *p)
+{
+    pthread_mutex_lock(&p->mu);
+    p->task_n = p->task_next; /* nothing more is taken */
+    while (p->task_running) {
+        p->waiting = 1;
+        pthread_cond_wait(&p->done, &p->mu);
+        p->waiting = 0;
+    }
+    p->task_fn = NULL;
+    p->task_ctx = NULL;
+    pthread_mutex_unlock(&p->mu);
+}
+
+size_t pipeline_threads(const ix_pipeline *p)
+{
+    return p->n_threads;
 }

@@ -18,6 +18,45 @@ typedef struct {
     buf_t ent;
 } bterm;
 
+/* A batch_lens() entry: the document was replaced or deleted later in the
+ * same run. */
+#define LEN_DEAD UINT32_MAX
+
+/* The next live entry of a bterm's ent from *p (before end): 1 with its
+ * docid (*docid holds the previous one, 0 at first), tf, positions and the
+ * document's length from lens (batch_lens(), from docid base on); 0 at the
+ * end; -1 when the entries are malformed. */
+static inline int bterm_next(const unsigned char **p, const unsigned char *end,
+                             const uint32_t *lens, uint32_t base, uint32_t *docid,
+                             uint32_t *tf, const unsigned char **pos, size_t *pos_bytes,
+                             uint32_t *doclen)
+{
+    const unsigned char *q = *p;
+    while (q < end) {
+        uint32_t delta;
+        if (!varint_get32(&q, end, &delta) || !varint_get32(&q, end, tf))
+            return -1;
+        *docid += delta;
+        *pos = q;
+        for (uint32_t j = 0; j < *tf; j++) {
+            /* Skip one varint: positions are copied, not decoded. */
+            while (q < end && (*q & 0x80))
+                q++;
+            if (q == end)
+                return -1;
+            q++;
+        }
+        *pos_bytes = (size_t)(q - *pos);
+        *doclen = lens[*docid - base];
+        if (*doclen != LEN_DEAD) {
+            *p = q;
+            return 1;
+        }
+    }
+    *p = q;
+    return 0;
+}
+
 /* A document of the batch. */
 typedef struct {
     uint32_t len;
@@ -68,6 +107,32 @@ rc_t pipeline_submit(ix_pipeline *p, const ix_doc *doc, uint64_t hash, uint32_t 
  * NULL too when nothing is queued.  Valid until pipeline_release(). */
 ix_job *pipeline_oldest(ix_pipeline *p, int wait);
 void pipeline_release(ix_pipeline *p);
+/* Tasks: fn(ctx, t) for t in [0, n), each once, on the workers (and on the
+ * writer, see pipeline_task_wait()); a worker takes task t only when t <
+ * the oldest unreleased task + window, and only when no job is queued.
+ * fn may not call back into the pipeline; what it shares with the writer
+ * it must only read.  The protocol, on the writer:
+ *     pipeline_tasks_start(p, fn, ctx, n, window, err);
+ *     for (t = 0; t < n && ok; t++) {
+ *         pipeline_task_wait(p, t);   ... use task t's result ...
+ *         pipeline_task_release(p);
+ *     }
+ *     pipeline_tasks_end(p);          (also after stopping early)
+ * Start returns RC_OK or RC_NOMEM; ctx must outlive pipeline_tasks_end(). */
+typedef void (*pipeline_task_fn)(void *ctx, size_t t);
+rc_t pipeline_tasks_start(ix_pipeline *p, pipeline_task_fn fn, void *ctx, size_t n,
+                          size_t window, err_t *err);
+/* Nonzero when task t is done. */
+int pipeline_task_done(ix_pipeline *p, size_t t);
+/* Until task t (the oldest unreleased) is done; runs it here when no worker
+ * has taken it yet. */
+void pipeline_task_wait(ix_pipeline *p, size_t t);
+/* The oldest task's result is used up: its slot of the window is free. */
+void pipeline_task_release(ix_pipeline *p);
+/* Take no more tasks and wait for those running. */
+void pipeline_tasks_end(ix_pipeline *p);
+/* Worker threads (0: everything runs on the caller's). */
+size_t pipeline_threads(const ix_pipeline *p);
 /* End of interface to pipeline.c */
 
 struct ix_writer {
@@ -106,6 +171,9 @@ struct ix_writer {
 };
 
 /* Interface to code in commit.c, besides the two above. */
+/* The batch's document lengths, LEN_DEAD for the dead, indexed by docid -
+ * base_docid; NULL when out of memory (the caller frees it). */
+uint32_t *commit_batch_lens(const ix_writer *w);
 /* The batch's terms in key order: *out holds n_bterms indexes into
  * w->bterms (the caller frees it).  RC_NOMEM. */
 rc_t commit_sorted_terms(ix_writer *w, uint32_t **out, err_t *err);
@@ -121,6 +189,29 @@ rc_t commit_term_close(ix_writer *w, MDB_txn *txn, const char *term, size_t len,
                        const blk_enc *enc, term_entry *te, unsigned put_flags, err_t *err);
 /* The run's statistics record (generation and time of this run) in txn. */
 rc_t commit_stats(ix_writer *w, MDB_txn *txn, ix_meta_stats *st, err_t *err);
+/* End of interface */
+
+/* Interface to code in encode.c: a fresh batch's postings (no indexed
+ * terms to merge with), encoded in chunks on the pipeline's workers and put
+ * by the writer in key order.
+ *     encode_start(w, idx, lens, &e, err);
+ *     for (t = 0; t < encode_chunks(e) && ok; t++)
+ *         ok = encode_put(e, t, txn, st, err) == RC_OK;
+ *     encode_close(e);
+ * idx (commit_sorted_terms()) and lens (commit_batch_lens()) are lent
+ * until encode_close(); so is the batch, which nobody may change until
+ * then.  encode_start: RC_OK or RC_NOMEM. */
+typedef struct ix_encoder ix_encoder;
+rc_t encode_start(ix_writer *w, const uint32_t *idx, const uint32_t *lens, ix_encoder **out,
+                  err_t *err);
+size_t encode_chunks(const ix_encoder *e);
+/* Nonzero when chunk t is encoded (encode_put() would not wait). */
+int encode_ready(ix_encoder *e, size_t t);
+/* Put chunk t (the next one), waiting for it; counts its new terms in
+ * st->n_terms.  Returns what LMDB or the encoding failed with. */
+rc_t encode_put(ix_encoder *e, size_t t, MDB_txn *txn, ix_meta_stats *st, err_t *err);
+/* Waits for the workers still encoding; NULL is a no-op. */
+void encode_close(ix_encoder *e);
 /* End of interface */
 
 /* commit.c: write the current batch (documents and postings) in txn. */

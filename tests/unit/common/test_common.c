@@ -283,6 +283,27 @@ static void heap_prefer_huge_cuts_page_faults(void **state)
     assert_true(faults < N * (BLOCK / 4096) / 4);
 }
 
+/* Tables below and above the size that gets its own mapping: zeroed,
+ * writable to the last byte, and failing under fault injection. */
+static void table_alloc_is_zeroed(void **state)
+{
+    (void)state;
+    size_t sizes[] = {1000, (1u << 20) - 1, 1u << 20, (5u << 20) + 123};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        unsigned char *p = mem_table_alloc(sizes[i]);
+        assert_non_null(p);
+        for (size_t j = 0; j < sizes[i]; j += 4093)
+            assert_int_equal(p[j], 0);
+        assert_int_equal(p[sizes[i] - 1], 0);
+        memset(p, 0xab, sizes[i]);
+        mem_table_free(p, sizes[i]);
+        mem_fail_after(0);
+        assert_null(mem_table_alloc(sizes[i]));
+        mem_fail_reset();
+    }
+    mem_table_free(NULL, 5u << 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +318,7 @@ int main(void)
         cmocka_unit_test(fault_injection_fails_nth_allocation),
         cmocka_unit_test(utf8_valid_prefix_matches_decode),
         cmocka_unit_test(heap_prefer_huge_cuts_page_faults),
+        cmocka_unit_test(table_alloc_is_zeroed),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }

@@ -382,12 +382,12 @@ static void sorted_runs_equal_one_batch(void **state)
     free(want);
 }
 
-/* Fail each allocation in turn during a first build in sorted runs: a clean
- * error and no index, or the whole index; generations of failed attempts
- * are gone after the one that succeeds. */
-static void allocation_failures_in_sorted_runs_are_clean(void **state)
+/* Fail each allocation in turn during a first build (batch_bytes and
+ * threads as tu_index() takes them): a clean error and no index, or the
+ * whole index; generations of failed attempts are gone after the one that
+ * succeeds. */
+static void first_build_allocation_failures(size_t batch_bytes, unsigned threads)
 {
-    (void)state;
     size_t n;
     const ix_doc *docs = run_docs(&n);
     char *want = one_batch_dump(docs, n);
@@ -397,7 +397,8 @@ static void allocation_failures_in_sorted_runs_are_clean(void **state)
     char current[1100], cmd[1200];
     snprintf(current, sizeof current, "%s/CURRENT", dir);
     int successes = 0;
-    tu_batch_bytes = 1;
+    tu_batch_bytes = batch_bytes;
+    tu_threads = threads;
     for (long k = 0; k < 20000 && !successes; k++) {
         err_clear(&err);
         mem_fail_after(k);
@@ -409,6 +410,7 @@ static void allocation_failures_in_sorted_runs_are_clean(void **state)
             assert_int_equal(access(current, F_OK), -1);
     }
     tu_batch_bytes = 0;
+    tu_threads = 0;
     assert_int_equal(successes, 1);
     char *got = raw_dump(dir);
     assert_string_equal(got, want);
@@ -422,6 +424,23 @@ static void allocation_failures_in_sorted_runs_are_clean(void **state)
     free(want);
     tu_rmrf(dir);
     free(dir);
+}
+
+/* In sorted runs (merge.c). */
+static void allocation_failures_in_sorted_runs_are_clean(void **state)
+{
+    (void)state;
+    first_build_allocation_failures(1, 0);
+}
+
+/* In one batch, whose postings are encoded as pipeline tasks (encode.c):
+ * on the writer's thread, and on two workers, where a failure must come
+ * back from the task as the run's error. */
+static void allocation_failures_in_one_batch_are_clean(void **state)
+{
+    (void)state;
+    first_build_allocation_failures(0, 0);
+    first_build_allocation_failures(0, 2);
 }
 
 static void same_id_twice_last_wins(void **state)
@@ -677,6 +696,7 @@ int main(void)
         cmocka_unit_test(small_batches_equal_fresh_build),
         cmocka_unit_test(sorted_runs_equal_one_batch),
         cmocka_unit_test(allocation_failures_in_sorted_runs_are_clean),
+        cmocka_unit_test(allocation_failures_in_one_batch_are_clean),
         cmocka_unit_test(same_id_twice_last_wins),
         cmocka_unit_test(uncommitted_run_changes_nothing),
         cmocka_unit_test(second_writer_is_refused),
