@@ -95,23 +95,77 @@ rc_t blk_parse(uint32_t first, const void *val, size_t len, blk_view *v, err_t *
     return RC_OK;
 }
 
-rc_t blk_decode(const blk_view *v, uint32_t *docids, uint32_t *tfs, err_t *err)
+/* varint_get32() with its one-byte case inline: docid deltas, tfs and
+ * position deltas are mostly one byte, and the calls were a third of the
+ * instructions of decoding (callgrind, med batch). */
+static inline int get32(const unsigned char **pp, const unsigned char *end, uint32_t *out)
 {
-    const unsigned char *p = v->docs;
-    uint32_t d = v->first;
-    for (uint32_t i = 0; i < v->n; i++) {
-        uint32_t delta, tf;
-        if (!varint_get32(&p, v->docs_end, &delta) || !varint_get32(&p, v->docs_end, &tf))
-            return RC_CORRUPT_AT(err, "postings block truncated");
-        if ((i == 0) != (delta == 0) || delta > UINT32_MAX - d || tf == 0)
-            return RC_CORRUPT_AT(err, "postings block docids out of order");
-        d += delta;
-        docids[i] = d;
-        tfs[i] = tf;
+    if (*pp < end && **pp < 0x80) {
+        *out = *(*pp)++;
+        return 1;
     }
+    return varint_get32(pp, end, out);
+}
+
+/* The header's last docid and the section's length must match.  d is 64
+ * bits wide: a delta that overflowed 32 bits cannot come back to v->last. */
+static rc_t decode_end(const blk_view *v, const unsigned char *p, uint64_t d, err_t *err)
+{
     if (d != v->last || p != v->docs_end)
         return RC_CORRUPT_AT(err, "postings block does not match its header");
     return RC_OK;
+}
+
+static rc_t out_of_order(err_t *err)
+{
+    return RC_CORRUPT_AT(err, "postings block docids out of order");
+}
+
+/* Entries i.. of a block, any varint lengths.  The first delta is 0 and
+ * the others are not (docids ascend); no tf is 0. */
+static rc_t decode_from(const blk_view *v, uint32_t i, const unsigned char *p, uint64_t d,
+                        uint32_t *docids, uint32_t *tfs, err_t *err)
+{
+    for (; i < v->n; i++) {
+        uint32_t delta, tf;
+        if (!get32(&p, v->docs_end, &delta) || !get32(&p, v->docs_end, &tf))
+            return RC_CORRUPT_AT(err, "postings block truncated");
+        if ((i == 0) != (delta == 0) || tf == 0)
+            return out_of_order(err);
+        d += delta;
+        docids[i] = (uint32_t)d;
+        tfs[i] = tf;
+    }
+    return decode_end(v, p, d, err);
+}
+
+/* Mostly a delta and a tf of one byte each: those are decoded with no
+ * call; the first entry that needs more goes the general way with the
+ * rest.  Decoding was ~40 instructions an entry, a tenth of a med batch. */
+rc_t blk_decode(const blk_view *v, uint32_t *docids, uint32_t *tfs, err_t *err)
+{
+    const unsigned char *p = v->docs, *end = v->docs_end;
+    uint32_t n = v->n;
+    if (n == 0 || end - p < 2 || ((p[0] | p[1]) & 0x80))
+        return decode_from(v, 0, p, v->first, docids, tfs, err);
+    if (p[0] != 0 || p[1] == 0)
+        return out_of_order(err);
+    uint64_t d = v->first;
+    docids[0] = v->first;
+    tfs[0] = p[1];
+    p += 2;
+    for (uint32_t i = 1; i < n; i++) {
+        if (end - p < 2 || ((p[0] | p[1]) & 0x80))
+            return decode_from(v, i, p, d, docids, tfs, err);
+        uint32_t delta = p[0], tf = p[1];
+        if (delta == 0 || tf == 0)
+            return out_of_order(err);
+        p += 2;
+        d += delta;
+        docids[i] = (uint32_t)d;
+        tfs[i] = tf;
+    }
+    return decode_end(v, p, d, err);
 }
 
 rc_t blk_pos_offsets(const blk_view *v, const uint32_t *tfs, uint32_t *offsets, err_t *err)
@@ -140,7 +194,7 @@ rc_t blk_decode_positions(const unsigned char *p, const unsigned char *end, uint
     uint32_t at = 0;
     for (uint32_t j = 0; j < tf; j++) {
         uint32_t delta;
-        if (!varint_get32(&p, end, &delta) || delta > UINT32_MAX - at)
+        if (!get32(&p, end, &delta) || delta > UINT32_MAX - at)
             return RC_CORRUPT_AT(err, "positions truncated");
         at = j == 0 ? delta : at + delta;
         out[j] = at;
