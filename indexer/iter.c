@@ -19,6 +19,10 @@ struct ix_iter {
     int offs_ok;
     uint32_t i;
     int started, eof;
+    /* The decoded block is the term's first; after ix_iter_rewind() it is
+     * reused (kept) instead of being looked up and decoded again.  The
+     * cursor is then on that block, or past the term's last block. */
+    int first_blk, kept;
     uint32_t *pos;
     size_t pos_cap;
 };
@@ -61,6 +65,7 @@ static rc_t enter_block(ix_iter *it, const MDB_val *v, uint32_t first, err_t *er
     if (rc == RC_OK)
         rc = blk_decode(&it->view, it->docids, it->tfs, err);
     it->offs_ok = 0;
+    it->first_blk = 0;
     it->i = 0;
     return rc;
 }
@@ -89,7 +94,21 @@ static rc_t next_block(ix_iter *it, MDB_cursor_op op, err_t *err)
     }
     if (m)
         return env_err(err, m, "reading postings");
-    return enter_block(it, &v, first, err);
+    rc_t rc = enter_block(it, &v, first, err);
+    it->first_blk = op == MDB_SET_RANGE && rc == RC_OK;
+    return rc;
+}
+
+/* Start an iterator that is not started: on the kept first block after a
+ * rewind (1), or not at all (0: the caller looks the block up). */
+static int start_kept(ix_iter *it)
+{
+    if (!it->kept)
+        return 0;
+    it->kept = 0;
+    it->started = 1;
+    it->i = 0;
+    return 1;
 }
 
 rc_t ix_iter_next(ix_iter *it, err_t *err)
@@ -97,6 +116,8 @@ rc_t ix_iter_next(ix_iter *it, err_t *err)
     if (it->eof)
         return RC_OK;
     if (!it->started) {
+        if (start_kept(it))
+            return RC_OK;
         it->started = 1;
         return next_block(it, MDB_SET_RANGE, err);
     }
@@ -105,11 +126,39 @@ rc_t ix_iter_next(ix_iter *it, err_t *err)
     return next_block(it, MDB_NEXT, err);
 }
 
+rc_t ix_iter_next_block(ix_iter *it, const uint32_t **docids, const uint32_t **tfs, uint32_t *n,
+                        err_t *err)
+{
+    *n = 0;
+    if (it->eof)
+        return RC_OK;
+    rc_t rc = RC_OK;
+    if (it->started) {
+        rc = next_block(it, MDB_NEXT, err);
+    } else if (!start_kept(it)) {
+        it->started = 1;
+        rc = next_block(it, MDB_SET_RANGE, err);
+    }
+    if (rc != RC_OK || it->eof)
+        return rc;
+    *docids = it->docids;
+    *tfs = it->tfs;
+    *n = it->view.n;
+    it->i = it->view.n - 1;
+    return RC_OK;
+}
+
+/* Most terms of a small collection have one block: the pass after the
+ * first (proximity) then reads it from memory.  The cursor needs no move:
+ * it is still on that block, or past the term's end, where MDB_NEXT finds
+ * no block of the term either. */
 void ix_iter_rewind(ix_iter *it)
 {
     it->started = it->eof = 0;
     it->i = 0;
-    it->offs_ok = 0;
+    it->kept = it->first_blk;
+    if (!it->kept)
+        it->offs_ok = 0;
 }
 
 /* docid lies past the current block: when it is in the next block or in
@@ -145,6 +194,8 @@ rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err)
 {
     if (it->eof)
         return RC_OK;
+    if (!it->started)
+        start_kept(it);
     if (it->started && docid > it->view.last) {
         int done;
         rc_t rc = step_to_next(it, docid, &done, err);

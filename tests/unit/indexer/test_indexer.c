@@ -627,6 +627,113 @@ static int count_reader(const char *msg, void *ctx)
     return 0;
 }
 
+/* "docid/tf/pos,pos;" for every posting an iterator yields from where it
+ * is, reading positions too. */
+static void walk(ix_iter *it, buf_t *out)
+{
+    err_t err;
+    err_clear(&err);
+    rc_t rc = RC_OK;
+    for (rc_t x = ix_iter_next(it, &err); x == RC_OK && !ix_iter_eof(it); x = ix_iter_next(it, &err)) {
+        const uint32_t *pos;
+        uint32_t np;
+        char line[64];
+        assert_int_equal(ix_iter_positions(it, &pos, &np, &err), RC_OK);
+        snprintf(line, sizeof line, "%u/%u/", ix_iter_docid(it), ix_iter_tf(it));
+        buf_append_str(out, line, &rc);
+        for (uint32_t j = 0; j < np; j++) {
+            snprintf(line, sizeof line, "%u,", pos[j]);
+            buf_append_str(out, line, &rc);
+        }
+        buf_append_str(out, ";", &rc);
+    }
+    assert_int_equal(rc, RC_OK);
+}
+
+/* Rewinding reuses a term's first block when it is the decoded one, and
+ * ix_iter_next_block hands out the same postings as ix_iter_next: for a
+ * term of one block and one of three, after reading all, part or none of
+ * it, and with skip_to after the rewind. */
+static void iterator_rewind_and_bulk_blocks(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    char *dir = tu_tmpdir();
+    static ix_doc docs[N];
+    static char ids[N][8], texts[N][64];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "d%d", i);
+        snprintf(texts[i], sizeof texts[i], "%s common words %s", i % 50 ? "" : "rare",
+                 i % 3 ? "common" : "");
+        docs[i] = tu_doc(ids[i], "en", "", texts[i]);
+    }
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, docs, N, NULL, 0, &rs, &err), RC_OK);
+    ix_reader *r;
+    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
+    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
+    const char *terms[] = {"rare", "common"};
+    for (size_t t = 0; t < 2; t++) {
+        ix_iter *it;
+        size_t len = strlen(terms[t]);
+        assert_int_equal(ix_iter_open(r, terms[t], len, &it, &err), RC_OK);
+        assert_int_equal(ix_iter_term_info(it)->n_blocks, t == 0 ? 1 : 3);
+        buf_t want, got;
+        buf_init(&want);
+        buf_init(&got);
+        walk(it, &want);
+        /* Bulk: the same docids and tfs, block by block. */
+        ix_iter_rewind(it);
+        const uint32_t *d, *tf;
+        uint32_t n, total = 0, prev = 0;
+        rc_t rc;
+        for (rc = ix_iter_next_block(it, &d, &tf, &n, &err); rc == RC_OK && n;
+             rc = ix_iter_next_block(it, &d, &tf, &n, &err))
+            for (uint32_t i = 0; i < n; i++, total++) {
+                assert_true(d[i] > prev);
+                prev = d[i];
+                char line[32];
+                snprintf(line, sizeof line, "%u/%u/", d[i], tf[i]);
+                assert_non_null(strstr((char *)want.p, line));
+            }
+        assert_int_equal(rc, RC_OK);
+        assert_int_equal(total, ix_iter_term_info(it)->df);
+        /* After all, after part of the first block, after nothing. */
+        for (int part = 0; part < 3; part++) {
+            ix_iter_rewind(it);
+            if (part == 1) {
+                assert_int_equal(ix_iter_next(it, &err), RC_OK);
+                assert_int_equal(ix_iter_next(it, &err), RC_OK);
+                ix_iter_rewind(it);
+            }
+            buf_reset(&got);
+            walk(it, &got);
+            assert_string_equal(buf_cstr(&got), buf_cstr(&want));
+        }
+        /* skip_to after a rewind finds what a fresh iterator finds. */
+        ix_iter *fresh;
+        assert_int_equal(ix_iter_open(r, terms[t], len, &fresh, &err), RC_OK);
+        ix_iter_rewind(it);
+        for (uint32_t target = 1; target < N + 5; target += 37) {
+            assert_int_equal(ix_iter_skip_to(it, target, &err), RC_OK);
+            assert_int_equal(ix_iter_skip_to(fresh, target, &err), RC_OK);
+            assert_int_equal(ix_iter_eof(it), ix_iter_eof(fresh));
+            if (!ix_iter_eof(it))
+                assert_int_equal(ix_iter_docid(it), ix_iter_docid(fresh));
+        }
+        ix_iter_close(fresh);
+        buf_free(&want);
+        buf_free(&got);
+        ix_iter_close(it);
+    }
+    ix_reader_end(r);
+    ix_reader_close(r);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 /* A searcher killed in the middle of a snapshot leaves its reader slot,
  * which pins old pages while other processes keep the index open; the next
  * writer clears it (mdb_reader_check). */
@@ -682,6 +789,7 @@ int main(void)
         cmocka_unit_test(second_writer_is_refused),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(allocation_failures_are_clean_threaded),
+        cmocka_unit_test(iterator_rewind_and_bulk_blocks),
         cmocka_unit_test(stale_reader_slots_are_cleared),
         cmocka_unit_test(every_value_detects_damage),
     };
