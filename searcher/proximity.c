@@ -67,7 +67,20 @@ static double doc_bonus(const sr_plan *p, sr_leaf *const *words, size_t nw, cons
     return SR_PROX_SCALE * bonus;
 }
 
-rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, err_t *err)
+/* bit[i]: word i's bit in m's masks, or 0 when the masks cannot tell
+ * whether a document has it (no masks, not a clause, a clause past 62). */
+static void word_bits(const sr_matched *m, sr_leaf *const *words, size_t nw, uint64_t *bit)
+{
+    for (size_t i = 0; i < nw; i++) {
+        bit[i] = 0;
+        for (size_t j = 0; m && m->acc && j < m->n_kids && j < 63; j++)
+            if (m->kids[j] == &words[i]->base)
+                bit[i] = (uint64_t)1 << j;
+    }
+}
+
+rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus,
+                          const sr_matched *m, err_t *err)
 {
     size_t nw = 0;
     for (size_t i = 0; i < p->n_leaves; i++)
@@ -98,13 +111,19 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, 
     uint32_t *lens = arena_alloc(p->arena, nw * sizeof *lens);
     uint32_t *at = arena_alloc(p->arena, nw * sizeof *at);
     size_t *live = arena_alloc(p->arena, nw * sizeof *live);
-    if (!lists || !lens || !at || !live)
+    uint64_t *bit = arena_alloc(p->arena, nw * sizeof *bit);
+    if (!lists || !lens || !at || !live || !bit)
         rc = err_set(err, RC_NOMEM, "out of memory");
+    else
+        word_bits(m, words, nw, bit);
     for (size_t d = 0; d < n && rc == RC_OK; d++) {
         size_t no = 0, n_live = 0;
+        uint64_t has = m && m->acc ? sr_accum_mask(m->acc, docs[d].docid) : 0;
         for (size_t i = 0; i < nw && rc == RC_OK; i++) {
             ix_iter *it = words[i]->ix;
             lens[i] = at[i] = 0;
+            if (bit[i] && !(has & bit[i]))
+                continue;   /* the scoring pass saw the word is not there */
             if (!it || (rc = ix_iter_skip_to(it, docs[d].docid, err)) != RC_OK ||
                 ix_iter_eof(it) || ix_iter_docid(it) != docs[d].docid)
                 continue;

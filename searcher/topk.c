@@ -2,7 +2,9 @@
  * weakest kept hit; its score is the threshold a new document must beat,
  * which is what a pruning iterator would be handed as min_score. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -61,6 +63,59 @@ void sr_topk_push(sr_topk *t, double score, uint32_t docid)
         return;
     t->h[0] = s;
     sift_down_n(t, 0, t->n);
+}
+
+/* The k-th largest of v[0..n) (0 <= k < n), reordering v: Hoare's FIND
+ * with a median-of-three pivot.  Finite values only. */
+static double kth_largest(double *v, size_t n, size_t k)
+{
+    ptrdiff_t l = 0, m = (ptrdiff_t)n - 1, want = (ptrdiff_t)k;
+    while (l < m) {
+        double a = v[l], b = v[l + (m - l) / 2], c = v[m];
+        double x = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+        ptrdiff_t i = l, j = m;
+        do {
+            while (v[i] > x)
+                i++;
+            while (x > v[j])
+                j--;
+            if (i <= j) {
+                double tmp = v[i];
+                v[i++] = v[j];
+                v[j--] = tmp;
+            }
+        } while (i <= j);
+        if (j < want)
+            l = i;
+        if (want < i)
+            m = j;
+    }
+    return v[want];
+}
+
+void sr_topk_select(sr_topk *t, const uint32_t *docids, const double *scores, size_t n,
+                    double *scratch)
+{
+    t->n = 0;
+    if (t->cap == 0)
+        return;
+    if (n <= t->cap) {
+        for (size_t i = 0; i < n; i++)
+            t->h[i] = (sr_scored){scores[i], docids[i], 0};
+        t->n = n;
+        return;
+    }
+    /* The cap-th best score; all above it are in, and of those equal to it
+     * the lowest docids, as the heap's tie rule keeps them. */
+    memcpy(scratch, scores, n * sizeof *scratch);
+    double bar = kth_largest(scratch, n, t->cap - 1);
+    size_t above = 0;
+    for (size_t i = 0; i < n; i++)
+        above += scores[i] > bar;
+    size_t ties = t->cap - above;
+    for (size_t i = 0; i < n; i++)
+        if (scores[i] > bar || (scores[i] == bar && ties && ties--))
+            t->h[t->n++] = (sr_scored){scores[i], docids[i], 0};
 }
 
 double sr_topk_threshold(const sr_topk *t)
