@@ -379,6 +379,7 @@ typedef struct {
 
 typedef struct {
     sr_scored *h;
+    sr_scored *tmp;   /* [cap], for sorting */
     size_t n, cap;
 } sr_topk;
 
