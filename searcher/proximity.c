@@ -31,11 +31,6 @@ typedef uint64_t occ;
 #define OCC_POS(o) ((uint32_t)((o) >> 32))
 #define OCC_WORD(o) ((uint32_t)(o))
 
-/* Lists this short are concatenated and insertion-sorted; longer ones
- * merged.  A med candidate has ~5 occurrences of ~2.5 words: scanning the
- * words' heads for each occurrence was half the pass's own instructions. */
-enum { SORT_MAX = 32 };
-
 /* Sort by docid: the pool comes in heap order (MaxScore) or in docid order
  * (accumulators).  A bottom-up merge sort through tmp[n]; insertion sort
  * over a pool of 100 in heap order was 0.7 M instructions of a med batch. */
@@ -92,84 +87,88 @@ static double doc_bonus(const sr_plan *p, sr_leaf *const *words, const size_t *l
     return SR_PROX_SCALE * bonus;
 }
 
-/* The occurrences of the live words, sorted by position, then word. */
+/* The occurrences of the live words, sorted by position, then word: each
+ * word's sorted positions are merged into those of the words before it,
+ * from the back, in place.  A med candidate has ~5 occurrences of ~2.5
+ * words; scanning the words' heads for each occurrence was half the
+ * pass's own instructions. */
 static void gather(const size_t *live, size_t n_live, const uint32_t *const *lists,
-                   const uint32_t *lens, uint32_t *at, size_t *heads, occ *o, size_t no)
+                   const uint32_t *lens, occ *o)
 {
-    if (no <= SORT_MAX) {
-        size_t k = 0;
-        for (size_t l = 0; l < n_live; l++)
-            for (uint32_t j = 0; j < lens[live[l]]; j++) {
-                occ x = OCC(lists[live[l]][j], live[l]);
-                size_t m = k++;
-                for (; m > 0 && o[m - 1] > x; m--)
-                    o[m] = o[m - 1];
-                o[m] = x;
+    size_t m = 0;
+    for (size_t l = 0; l < n_live; l++) {
+        const uint32_t *p = lists[live[l]];
+        size_t w = live[l], j = lens[w], i = m, k = m + j;
+        /* The new word's index is above all merged so far: on a tie of
+         * position the merged occurrence stays first. */
+        while (j > 0) {
+            occ x = OCC(p[j - 1], w);
+            if (i > 0 && o[i - 1] > x)
+                o[--k] = o[--i];
+            else {
+                o[--k] = x;
+                j--;
             }
-        return;
-    }
-    /* Each word's positions are sorted: merge them, smallest head first
-     * and the lower word on a tie (a few words, so a scan beats a heap).
-     * heads[] holds the words with positions left, in order. */
-    size_t n_heads = n_live;
-    memcpy(heads, live, n_live * sizeof *heads);
-    for (size_t l = 0; l < n_live; l++)
-        at[live[l]] = 0;
-    for (size_t k = 0; k < no; k++) {
-        size_t bl = 0;
-        for (size_t l = 1; l < n_heads; l++)
-            if (lists[heads[l]][at[heads[l]]] < lists[heads[bl]][at[heads[bl]]])
-                bl = l;
-        size_t best = heads[bl];
-        o[k] = OCC(lists[best][at[best]++], best);
-        if (at[best] == lens[best]) {
-            memmove(heads + bl, heads + bl + 1, (n_heads - bl - 1) * sizeof *heads);
-            n_heads--;
         }
+        m += lens[w];
     }
 }
 
-/* What the masks tell about the words: bit[i] is word i's bit in them, or
- * 0 when they cannot tell whether a document has it (no masks, not a
- * clause, a clause past 62); by_bit[j] is the word of bit j. */
-static uint64_t word_bits(const sr_matched *m, sr_leaf *const *words, size_t nw, uint64_t *bit,
-                          size_t *by_bit)
+/* What the masks cannot tell: unknown[0..n_unknown) are the words
+ * without a bit; *in_order says whether by_bit[] ascends with the bit, so
+ * that the words of a mask come out in word order. */
+typedef struct {
+    uint64_t known;
+    size_t by_bit[64];
+    size_t *unknown, n_unknown;
+    int in_order;
+} word_map;
+
+/* Which bit of m's masks stands for each word (none: no masks, not a
+ * clause, a clause past 62), into wm; unknown must hold nw. */
+static void map_words(const sr_matched *m, sr_leaf *const *words, size_t nw, size_t *unknown,
+                      word_map *wm)
 {
-    uint64_t known = 0;
+    wm->known = 0;
+    wm->unknown = unknown;
+    wm->n_unknown = 0;
+    wm->in_order = 1;
     for (size_t i = 0; i < nw; i++) {
-        bit[i] = 0;
-        for (size_t j = 0; m && m->acc && j < m->n_kids && j < 63; j++)
-            if (m->kids[j] == &words[i]->base && !(known >> j & 1)) {
-                bit[i] = (uint64_t)1 << j;
-                by_bit[j] = i;
-                known |= bit[i];
-            }
+        size_t j = 0;
+        while (m && m->acc && j < m->n_kids && j < 63 &&
+               (m->kids[j] != &words[i]->base || (wm->known >> j & 1)))
+            j++;
+        if (!(m && m->acc && j < m->n_kids && j < 63)) {
+            unknown[wm->n_unknown++] = i;
+            continue;
+        }
+        wm->known |= (uint64_t)1 << j;
+        wm->by_bit[j] = i;
     }
-    return known;
+    size_t last = 0;
+    for (uint64_t b = wm->known; b; b &= b - 1) {
+        size_t i = wm->by_bit[__builtin_ctzll(b)];
+        wm->in_order &= b == wm->known || i > last;
+        last = i;
+    }
 }
 
-/* The words to look for in a document: those without a bit, and those
- * whose bit is in has; ascending.  Returns their number. */
-static size_t candidates(const uint64_t *bit, size_t nw, const size_t *by_bit, uint64_t known,
-                         uint64_t has, size_t *out)
+/* The words to look for in a document: those whose bit is in has, and
+ * those without a bit; ascending.  Returns their number. */
+static size_t candidates(const word_map *wm, uint64_t has, size_t *out)
 {
     size_t n = 0;
-    if (known != 0) {
-        for (uint64_t b = has & known; b; b &= b - 1)
-            out[n++] = by_bit[__builtin_ctzll(b)];
-        for (size_t i = 0; i < nw; i++)
-            if (!bit[i])
-                out[n++] = i;
+    for (uint64_t b = has & wm->known; b; b &= b - 1)
+        out[n++] = wm->by_bit[__builtin_ctzll(b)];
+    for (size_t i = 0; i < wm->n_unknown; i++)
+        out[n++] = wm->unknown[i];
+    if (wm->n_unknown || !wm->in_order)
         for (size_t i = 1; i < n; i++) {   /* few, and mostly in order */
             size_t x = out[i], j = i;
             for (; j > 0 && out[j - 1] > x; j--)
                 out[j] = out[j - 1];
             out[j] = x;
         }
-        return n;
-    }
-    for (size_t i = 0; i < nw; i++)
-        out[n++] = i;
     return n;
 }
 
@@ -201,20 +200,18 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus,
     double *acc = arena_alloc(p->arena, nw * sizeof *acc);
     const uint32_t **lists = arena_alloc(p->arena, nw * sizeof *lists);
     uint32_t *lens = arena_alloc(p->arena, nw * sizeof *lens);
-    uint32_t *at = arena_alloc(p->arena, nw * sizeof *at);
     size_t *live = arena_alloc(p->arena, nw * sizeof *live);
-    size_t *heads = arena_alloc(p->arena, nw * sizeof *heads);
     size_t *cand = arena_alloc(p->arena, nw * sizeof *cand);
-    uint64_t *bit = arena_alloc(p->arena, nw * sizeof *bit);
-    size_t by_bit[64];
+    size_t *unknown = arena_alloc(p->arena, nw * sizeof *unknown);
     sr_scored *tmp = arena_alloc(p->arena, n * sizeof *tmp);
-    if (!words || !acc || !lists || !lens || !at || !live || !heads || !cand || !bit || !tmp)
+    if (!words || !acc || !lists || !lens || !live || !cand || !unknown || !tmp)
         return err_set(err, RC_NOMEM, "out of memory");
     nw = 0;
     for (size_t i = 0; i < p->n_leaves; i++)
         if (p->leaves[i]->proximity)
             words[nw++] = p->leaves[i];
-    uint64_t known = word_bits(m, words, nw, bit, by_bit);
+    word_map wm;
+    map_words(m, words, nw, unknown, &wm);
     /* Walk the candidates in docid order so each word's postings are read
      * forward with skip_to, never twice.  The words' own iterators are done
      * with the main pass: rewound, they need no second term lookup. */
@@ -226,9 +223,11 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus,
     occ *o = NULL;
     size_t cap = 0;
     for (size_t d = 0; d < n && rc == RC_OK; d++) {
-        uint64_t has = known ? sr_accum_mask(m->acc, docs[d].docid) : 0;
-        size_t n_cand = candidates(bit, nw, by_bit, known, has, cand);
+        uint64_t has = wm.known ? sr_accum_mask(m->acc, docs[d].docid) : 0;
+        size_t n_cand = candidates(&wm, has, cand);
         size_t no = 0, n_live = 0;
+        if (n_cand < 2)
+            continue;   /* no pair of words: no bonus, no positions to read */
         for (size_t c = 0; c < n_cand && rc == RC_OK; c++) {
             size_t i = cand[c];
             rc = word_positions(words[i], docs[d].docid, &lists[i], &lens[i], err);
@@ -242,7 +241,7 @@ rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus,
             rc = err_set(err, RC_NOMEM, "out of memory");
             break;
         }
-        gather(live, n_live, lists, lens, at, heads, o, no);
+        gather(live, n_live, lists, lens, o);
         bonus[d] = doc_bonus(p, words, live, n_live, o, no, ix_doc_len(p->r, docs[d].docid), acc);
         docs[d].score += bonus[d];
     }
