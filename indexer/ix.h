@@ -249,6 +249,12 @@ void ix_iter_close(ix_iter *it);
 /* Length of a document in tokens (0 when it does not exist).  A damaged
  * lengths block also gives 0 and is remembered: see ix_reader_damage(). */
 uint32_t ix_doc_len(ix_reader *r, uint32_t docid);
+/* The lengths of the IX_DOC_LEN_GROUP documents from docid rounded down to
+ * a multiple of IX_DOC_LEN_GROUP, into out[0..IX_DOC_LEN_GROUP): what
+ * ix_doc_len() gives for each (damage included), for one lookup.  For
+ * scoring every posting of a term without a call per posting. */
+enum { IX_DOC_LEN_GROUP = 256 };
+void ix_doc_lens(ix_reader *r, uint32_t docid, uint32_t *out);
 /* RC_CORRUPT (with the message) when a function of this snapshot without an
  * error return (ix_doc_len) met damage; else RC_OK.  Check it before
  * trusting results. */

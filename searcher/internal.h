@@ -410,7 +410,7 @@ size_t sr_or_kids(sr_it *it, sr_it ***out);
 /* End of interface */
 
 /* ---- Interface to code in taat.c: term-at-a-time scoring ---------------- */
-/* Largest docid for which the accumulators are used (16 bytes each). */
+/* Largest docid for which the accumulators are used (20 bytes each). */
 enum { SR_TAAT_MAX_DOCID = 1 << 18 };
 typedef struct {
     double score;
@@ -421,7 +421,9 @@ typedef struct {
 typedef struct {
     sr_acc *slot;     /* [cap] */
     uint64_t *seen;   /* [cap / 64]: bitmap of the docids the last query touched */
-    size_t cap;       /* a multiple of 64 */
+    uint32_t *len;    /* [cap]: document lengths, valid where len_ok says */
+    unsigned char *len_ok;   /* [cap / IX_DOC_LEN_GROUP]: len[] holds that group */
+    size_t cap;       /* a multiple of IX_DOC_LEN_GROUP */
     size_t n_dirty;   /* words of seen[] that may be nonzero */
     uint32_t *hit;    /* [cap_hits]: the matching docids, ascending */
     double *hit_score, *scratch;   /* [cap_hits] */

@@ -627,6 +627,43 @@ static int count_reader(const char *msg, void *ctx)
     return 0;
 }
 
+/* Index n (at most 600) documents "d0".. whose texts fill() writes, then
+ * delete gone[0..n_gone); a reader in a snapshot of the result. */
+static ix_reader *index_numbered(const char *dir, int n, void (*fill)(int i, char *text, size_t cap),
+                                 const char **gone, size_t n_gone)
+{
+    static ix_doc docs[600];
+    static char ids[600][8], texts[600][64];
+    assert_true(n <= 600);
+    for (int i = 0; i < n; i++) {
+        snprintf(ids[i], sizeof ids[i], "d%d", i);
+        fill(i, texts[i], sizeof texts[i]);
+        docs[i] = tu_doc(ids[i], "en", "", texts[i]);
+    }
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, docs, (size_t)n, NULL, 0, &rs, &err), RC_OK);
+    if (n_gone)
+        assert_int_equal(tu_index(dir, NULL, 0, gone, n_gone, &rs, &err), RC_OK);
+    ix_reader *r;
+    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
+    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
+    return r;
+}
+
+/* "rare" in every 50th document, "common" in all, twice in every third. */
+static void rare_common(int i, char *text, size_t cap)
+{
+    snprintf(text, cap, "%s common words %s", i % 50 ? "" : "rare", i % 3 ? "common" : "");
+}
+
+/* 1 to 15 words. */
+static void growing(int i, char *text, size_t cap)
+{
+    snprintf(text, cap, "%.*s", 1 + i % 30, "a b c d e f g h i j k l m n o");
+}
+
 /* "docid/tf/pos,pos;" for every posting an iterator yields from where it
  * is, reading positions too. */
 static void walk(ix_iter *it, buf_t *out)
@@ -659,21 +696,9 @@ static void iterator_rewind_and_bulk_blocks(void **state)
     (void)state;
     enum { N = 300 };
     char *dir = tu_tmpdir();
-    static ix_doc docs[N];
-    static char ids[N][8], texts[N][64];
-    for (int i = 0; i < N; i++) {
-        snprintf(ids[i], sizeof ids[i], "d%d", i);
-        snprintf(texts[i], sizeof texts[i], "%s common words %s", i % 50 ? "" : "rare",
-                 i % 3 ? "common" : "");
-        docs[i] = tu_doc(ids[i], "en", "", texts[i]);
-    }
+    ix_reader *r = index_numbered(dir, N, rare_common, NULL, 0);
     err_t err;
     err_clear(&err);
-    ix_run_stats rs;
-    assert_int_equal(tu_index(dir, docs, N, NULL, 0, &rs, &err), RC_OK);
-    ix_reader *r;
-    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
-    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
     const char *terms[] = {"rare", "common"};
     for (size_t t = 0; t < 2; t++) {
         ix_iter *it;
@@ -728,6 +753,33 @@ static void iterator_rewind_and_bulk_blocks(void **state)
         buf_free(&got);
         ix_iter_close(it);
     }
+    ix_reader_end(r);
+    ix_reader_close(r);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* ix_doc_lens gives, a group at a time, what ix_doc_len gives one by one:
+ * lengths, 0 for deleted documents and past the end. */
+static void doc_lens_by_group_equal_one_by_one(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    char *dir = tu_tmpdir();
+    const char *gone[] = {"d0", "d7", "d300", "d599"};
+    ix_reader *r = index_numbered(dir, N, growing, gone, 4);
+    err_t err;
+    err_clear(&err);
+    uint32_t lens[IX_DOC_LEN_GROUP];
+    int zeros = 0;
+    for (uint32_t d = 0; d < N + 2 * IX_DOC_LEN_GROUP; d++) {
+        if (d % IX_DOC_LEN_GROUP == 0 || d % 97 == 0)
+            ix_doc_lens(r, d, lens);
+        assert_int_equal(lens[d % IX_DOC_LEN_GROUP], ix_doc_len(r, d));
+        zeros += ix_doc_len(r, d) == 0;
+    }
+    assert_true(zeros >= 4 + 2 * IX_DOC_LEN_GROUP);
+    assert_int_equal(ix_reader_damage(r, &err), RC_OK);
     ix_reader_end(r);
     ix_reader_close(r);
     tu_rmrf(dir);
@@ -790,6 +842,7 @@ int main(void)
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(allocation_failures_are_clean_threaded),
         cmocka_unit_test(iterator_rewind_and_bulk_blocks),
+        cmocka_unit_test(doc_lens_by_group_equal_one_by_one),
         cmocka_unit_test(stale_reader_slots_are_cleared),
         cmocka_unit_test(every_value_detects_damage),
     };
