@@ -59,15 +59,20 @@ void ix_iter_close(ix_iter *it)
     mem_free(it);
 }
 
-static rc_t enter_block(ix_iter *it, const MDB_val *v, uint32_t first, err_t *err)
+/* Decode the block it->view was parsed from (rc: the parse's result). */
+static rc_t enter_parsed(ix_iter *it, rc_t rc, err_t *err)
 {
-    rc_t rc = blk_parse(first, v->mv_data, v->mv_size, &it->view, err);
     if (rc == RC_OK)
         rc = blk_decode(&it->view, it->docids, it->tfs, err);
     it->offs_ok = 0;
     it->first_blk = 0;
     it->i = 0;
     return rc;
+}
+
+static rc_t enter_block(ix_iter *it, const MDB_val *v, uint32_t first, err_t *err)
+{
+    return enter_parsed(it, blk_parse(first, v->mv_data, v->mv_size, &it->view, err), err);
 }
 
 /* Cursor's current key: does it belong to our term? */
@@ -178,14 +183,17 @@ static rc_t step_to_next(ix_iter *it, uint32_t docid, int *done, err_t *err)
     if (m)
         return env_err(err, m, "reading postings");
     if (first <= docid) {
-        blk_view peek;
-        rc_t rc = blk_parse(first, v.mv_data, v.mv_size, &peek, err);
-        if (rc != RC_OK)
-            return rc;
-        if (docid > peek.last) {
+        /* Parsed (and checksummed) once: into the view itself, which the
+         * caller's seek replaces when docid lies further on.  Parsing a
+         * peek and then the block again was a tenth of a cran batch's
+         * skips. */
+        rc_t rc = blk_parse(first, v.mv_data, v.mv_size, &it->view, err);
+        if (rc == RC_OK && docid > it->view.last) {
+            it->offs_ok = it->first_blk = 0;
             *done = 0;
             return RC_OK;
         }
+        return enter_parsed(it, rc, err);
     }
     return enter_block(it, &v, first, err);
 }
