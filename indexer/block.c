@@ -205,9 +205,20 @@ rc_t blk_pos_offsets(const blk_view *v, const uint32_t *tfs, uint32_t *offsets, 
     return RC_OK;
 }
 
-rc_t blk_decode_positions(const unsigned char *p, const unsigned char *end, uint32_t tf,
-                          uint32_t *out, err_t *err)
+const unsigned char *blk_skip_varints(const unsigned char *p, const unsigned char *end, uint64_t n)
 {
+    for (; n; p++) {
+        if (p >= end)
+            return NULL;
+        n -= *p < 0x80;
+    }
+    return p;
+}
+
+rc_t blk_read_positions(const unsigned char **pp, const unsigned char *end, uint32_t tf,
+                        uint32_t *out, err_t *err)
+{
+    const unsigned char *p = *pp;
     /* 64 bits: a sum past 32 bits is caught once, at the end. */
     uint64_t at = 0;
     for (uint32_t j = 0; j < tf; j++) {
@@ -220,7 +231,14 @@ rc_t blk_decode_positions(const unsigned char *p, const unsigned char *end, uint
     }
     if (at > UINT32_MAX)
         return RC_CORRUPT_AT(err, "positions truncated");
+    *pp = p;
     return RC_OK;
+}
+
+rc_t blk_decode_positions(const unsigned char *p, const unsigned char *end, uint32_t tf,
+                          uint32_t *out, err_t *err)
+{
+    return blk_read_positions(&p, end, tf, out, err);
 }
 
 size_t blk_key(unsigned char *dst, const char *term, size_t len, uint32_t docid)

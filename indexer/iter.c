@@ -15,8 +15,13 @@ struct ix_iter {
     size_t len;
     ix_term_info ti;
     blk_view view;
-    uint32_t docids[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS], offs[IX_BLOCK_DOCS + 1];
-    int offs_ok;
+    uint32_t docids[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS];
+    /* Positions are asked for in posting order (phrases, NEAR, title:,
+     * the proximity pass): pos_at is where posting pos_i's start in the
+     * block's positions section (pos_ok: set for this block). */
+    const unsigned char *pos_at;
+    uint32_t pos_i;
+    int pos_ok;
     uint32_t i;
     int started, eof;
     /* The decoded block is the term's first; after ix_iter_rewind() it is
@@ -64,7 +69,7 @@ static rc_t enter_parsed(ix_iter *it, rc_t rc, err_t *err)
 {
     if (rc == RC_OK)
         rc = blk_decode(&it->view, it->docids, it->tfs, err);
-    it->offs_ok = 0;
+    it->pos_ok = 0;
     it->first_blk = 0;
     it->i = 0;
     return rc;
@@ -163,7 +168,7 @@ void ix_iter_rewind(ix_iter *it)
     it->i = 0;
     it->kept = it->first_blk;
     if (!it->kept)
-        it->offs_ok = 0;
+        it->pos_ok = 0;
 }
 
 /* docid lies past the current block: when it is in the next block or in
@@ -189,7 +194,7 @@ static rc_t step_to_next(ix_iter *it, uint32_t docid, int *done, err_t *err)
          * skips. */
         rc_t rc = blk_parse(first, v.mv_data, v.mv_size, &it->view, err);
         if (rc == RC_OK && docid > it->view.last) {
-            it->offs_ok = it->first_blk = 0;
+            it->pos_ok = it->first_blk = 0;
             *done = 0;
             return RC_OK;
         }
@@ -280,30 +285,43 @@ uint32_t ix_iter_tf(const ix_iter *it)
     return it->tfs[it->i];
 }
 
+/* The positions of the current posting are read from a cursor that only
+ * moves forward through the block (back to its start for an earlier
+ * posting): the postings in between are skipped, those after the last one
+ * asked for never read.  A table of every posting's offset, built for the
+ * whole block on the first call, was a tenth of a cran batch. */
 rc_t ix_iter_positions(ix_iter *it, const uint32_t **pos, uint32_t *n, err_t *err)
 {
-    if (!it->offs_ok) {
-        rc_t rc = blk_pos_offsets(&it->view, it->tfs, it->offs, err);
-        if (rc != RC_OK)
-            return rc;
-        it->offs_ok = 1;
+    if (!it->pos_ok || it->i < it->pos_i) {
+        it->pos_at = it->view.pos;
+        it->pos_i = 0;
+        it->pos_ok = 1;
     }
+    uint64_t skip = 0;
+    for (uint32_t k = it->pos_i; k < it->i; k++)
+        skip += it->tfs[k];
+    const unsigned char *p = blk_skip_varints(it->pos_at, it->view.pos_end, skip);
+    if (!p)
+        return RC_CORRUPT_AT(err, "positions section truncated");
+    it->pos_at = p;
+    it->pos_i = it->i;
     uint32_t tf = it->tfs[it->i];
     if (tf > it->pos_cap) {
         /* Doubling: growing to each new largest tf took ~850 reallocs
          * in a med batch's proximity pass. */
         size_t cap = it->pos_cap < 16 ? 16 : 2 * it->pos_cap;
         cap = cap < tf ? tf : cap;
-        uint32_t *p = mem_realloc(it->pos, cap * sizeof *p);
-        if (!p)
+        uint32_t *grown = mem_realloc(it->pos, cap * sizeof *grown);
+        if (!grown)
             return err_set(err, RC_NOMEM, "out of memory reading positions");
-        it->pos = p;
+        it->pos = grown;
         it->pos_cap = cap;
     }
-    rc_t rc = blk_decode_positions(it->view.pos + it->offs[it->i], it->view.pos + it->offs[it->i + 1],
-                                   tf, it->pos, err);
+    rc_t rc = blk_read_positions(&p, it->view.pos_end, tf, it->pos, err);
     if (rc != RC_OK)
         return rc;
+    it->pos_at = p;
+    it->pos_i = it->i + 1;
     *pos = it->pos;
     *n = tf;
     return RC_OK;
