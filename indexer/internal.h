@@ -70,6 +70,12 @@ rc_t blk_pos_offsets(const blk_view *v, const uint32_t *tfs, uint32_t *offsets, 
 /* Positions of one document: tf varints at p. */
 rc_t blk_decode_positions(const unsigned char *p, const unsigned char *end, uint32_t tf,
                           uint32_t *out, err_t *err);
+/* The same from *pp, which is moved past them on RC_OK. */
+rc_t blk_read_positions(const unsigned char **pp, const unsigned char *end, uint32_t tf,
+                        uint32_t *out, err_t *err);
+/* p moved past n varints (NULL when [p, end) holds fewer), for skipping
+ * the positions of documents nobody asked about. */
+const unsigned char *blk_skip_varints(const unsigned char *p, const unsigned char *end, uint64_t n);
 
 /* Keys: term, 0x00, u32be docid. */
 size_t blk_key(unsigned char *dst, const char *term, size_t len, uint32_t docid);

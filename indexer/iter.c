@@ -15,10 +15,19 @@ struct ix_iter {
     size_t len;
     ix_term_info ti;
     blk_view view;
-    uint32_t docids[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS], offs[IX_BLOCK_DOCS + 1];
-    int offs_ok;
+    uint32_t docids[IX_BLOCK_DOCS], tfs[IX_BLOCK_DOCS];
+    /* Positions are asked for in posting order (phrases, NEAR, title:,
+     * the proximity pass): pos_at is where posting pos_i's start in the
+     * block's positions section (pos_ok: set for this block). */
+    const unsigned char *pos_at;
+    uint32_t pos_i;
+    int pos_ok;
     uint32_t i;
     int started, eof;
+    /* The decoded block is the term's first; after ix_iter_rewind() it is
+     * reused (kept) instead of being looked up and decoded again.  The
+     * cursor is then on that block, or past the term's last block. */
+    int first_blk, kept;
     uint32_t *pos;
     size_t pos_cap;
 };
@@ -55,14 +64,20 @@ void ix_iter_close(ix_iter *it)
     mem_free(it);
 }
 
-static rc_t enter_block(ix_iter *it, const MDB_val *v, uint32_t first, err_t *err)
+/* Decode the block it->view was parsed from (rc: the parse's result). */
+static rc_t enter_parsed(ix_iter *it, rc_t rc, err_t *err)
 {
-    rc_t rc = blk_parse(first, v->mv_data, v->mv_size, &it->view, err);
     if (rc == RC_OK)
         rc = blk_decode(&it->view, it->docids, it->tfs, err);
-    it->offs_ok = 0;
+    it->pos_ok = 0;
+    it->first_blk = 0;
     it->i = 0;
     return rc;
+}
+
+static rc_t enter_block(ix_iter *it, const MDB_val *v, uint32_t first, err_t *err)
+{
+    return enter_parsed(it, blk_parse(first, v->mv_data, v->mv_size, &it->view, err), err);
 }
 
 /* Cursor's current key: does it belong to our term? */
@@ -89,7 +104,21 @@ static rc_t next_block(ix_iter *it, MDB_cursor_op op, err_t *err)
     }
     if (m)
         return env_err(err, m, "reading postings");
-    return enter_block(it, &v, first, err);
+    rc_t rc = enter_block(it, &v, first, err);
+    it->first_blk = op == MDB_SET_RANGE && rc == RC_OK;
+    return rc;
+}
+
+/* Start an iterator that is not started: on the kept first block after a
+ * rewind (1), or not at all (0: the caller looks the block up). */
+static int start_kept(ix_iter *it)
+{
+    if (!it->kept)
+        return 0;
+    it->kept = 0;
+    it->started = 1;
+    it->i = 0;
+    return 1;
 }
 
 rc_t ix_iter_next(ix_iter *it, err_t *err)
@@ -97,6 +126,8 @@ rc_t ix_iter_next(ix_iter *it, err_t *err)
     if (it->eof)
         return RC_OK;
     if (!it->started) {
+        if (start_kept(it))
+            return RC_OK;
         it->started = 1;
         return next_block(it, MDB_SET_RANGE, err);
     }
@@ -105,11 +136,39 @@ rc_t ix_iter_next(ix_iter *it, err_t *err)
     return next_block(it, MDB_NEXT, err);
 }
 
+rc_t ix_iter_next_block(ix_iter *it, const uint32_t **docids, const uint32_t **tfs, uint32_t *n,
+                        err_t *err)
+{
+    *n = 0;
+    if (it->eof)
+        return RC_OK;
+    rc_t rc = RC_OK;
+    if (it->started) {
+        rc = next_block(it, MDB_NEXT, err);
+    } else if (!start_kept(it)) {
+        it->started = 1;
+        rc = next_block(it, MDB_SET_RANGE, err);
+    }
+    if (rc != RC_OK || it->eof)
+        return rc;
+    *docids = it->docids;
+    *tfs = it->tfs;
+    *n = it->view.n;
+    it->i = it->view.n - 1;
+    return RC_OK;
+}
+
+/* Most terms of a small collection have one block: the pass after the
+ * first (proximity) then reads it from memory.  The cursor needs no move:
+ * it is still on that block, or past the term's end, where MDB_NEXT finds
+ * no block of the term either. */
 void ix_iter_rewind(ix_iter *it)
 {
     it->started = it->eof = 0;
     it->i = 0;
-    it->offs_ok = 0;
+    it->kept = it->first_blk;
+    if (!it->kept)
+        it->pos_ok = 0;
 }
 
 /* docid lies past the current block: when it is in the next block or in
@@ -129,14 +188,17 @@ static rc_t step_to_next(ix_iter *it, uint32_t docid, int *done, err_t *err)
     if (m)
         return env_err(err, m, "reading postings");
     if (first <= docid) {
-        blk_view peek;
-        rc_t rc = blk_parse(first, v.mv_data, v.mv_size, &peek, err);
-        if (rc != RC_OK)
-            return rc;
-        if (docid > peek.last) {
+        /* Parsed (and checksummed) once: into the view itself, which the
+         * caller's seek replaces when docid lies further on.  Parsing a
+         * peek and then the block again was a tenth of a cran batch's
+         * skips. */
+        rc_t rc = blk_parse(first, v.mv_data, v.mv_size, &it->view, err);
+        if (rc == RC_OK && docid > it->view.last) {
+            it->pos_ok = it->first_blk = 0;
             *done = 0;
             return RC_OK;
         }
+        return enter_parsed(it, rc, err);
     }
     return enter_block(it, &v, first, err);
 }
@@ -145,6 +207,8 @@ rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err)
 {
     if (it->eof)
         return RC_OK;
+    if (!it->started)
+        start_kept(it);
     if (it->started && docid > it->view.last) {
         int done;
         rc_t rc = step_to_next(it, docid, &done, err);
@@ -221,26 +285,43 @@ uint32_t ix_iter_tf(const ix_iter *it)
     return it->tfs[it->i];
 }
 
+/* The positions of the current posting are read from a cursor that only
+ * moves forward through the block (back to its start for an earlier
+ * posting): the postings in between are skipped, those after the last one
+ * asked for never read.  A table of every posting's offset, built for the
+ * whole block on the first call, was a tenth of a cran batch. */
 rc_t ix_iter_positions(ix_iter *it, const uint32_t **pos, uint32_t *n, err_t *err)
 {
-    if (!it->offs_ok) {
-        rc_t rc = blk_pos_offsets(&it->view, it->tfs, it->offs, err);
-        if (rc != RC_OK)
-            return rc;
-        it->offs_ok = 1;
+    if (!it->pos_ok || it->i < it->pos_i) {
+        it->pos_at = it->view.pos;
+        it->pos_i = 0;
+        it->pos_ok = 1;
     }
+    uint64_t skip = 0;
+    for (uint32_t k = it->pos_i; k < it->i; k++)
+        skip += it->tfs[k];
+    const unsigned char *p = blk_skip_varints(it->pos_at, it->view.pos_end, skip);
+    if (!p)
+        return RC_CORRUPT_AT(err, "positions section truncated");
+    it->pos_at = p;
+    it->pos_i = it->i;
     uint32_t tf = it->tfs[it->i];
     if (tf > it->pos_cap) {
-        uint32_t *p = mem_realloc(it->pos, tf * sizeof *p);
-        if (!p)
+        /* Doubling: growing to each new largest tf took ~850 reallocs
+         * in a med batch's proximity pass. */
+        size_t cap = it->pos_cap < 16 ? 16 : 2 * it->pos_cap;
+        cap = cap < tf ? tf : cap;
+        uint32_t *grown = mem_realloc(it->pos, cap * sizeof *grown);
+        if (!grown)
             return err_set(err, RC_NOMEM, "out of memory reading positions");
-        it->pos = p;
-        it->pos_cap = tf;
+        it->pos = grown;
+        it->pos_cap = cap;
     }
-    rc_t rc = blk_decode_positions(it->view.pos + it->offs[it->i], it->view.pos + it->offs[it->i + 1],
-                                   tf, it->pos, err);
+    rc_t rc = blk_read_positions(&p, it->view.pos_end, tf, it->pos, err);
     if (rc != RC_OK)
         return rc;
+    it->pos_at = p;
+    it->pos_i = it->i + 1;
     *pos = it->pos;
     *n = tf;
     return RC_OK;

@@ -221,8 +221,19 @@ rc_t ix_terms_prefix(ix_reader *r, const char *prefix, size_t len, size_t max,
 rc_t ix_iter_open(ix_reader *r, const char *term, size_t len, ix_iter **out, err_t *err);
 rc_t ix_iter_next(ix_iter *it, err_t *err);
 rc_t ix_iter_skip_to(ix_iter *it, uint32_t docid, err_t *err);
-/* Back to before the first posting, as if just opened (no lookup). */
+/* Back to before the first posting, as if just opened (no lookup; a term's
+ * first block, if it is the one decoded, is not decoded again). */
 void ix_iter_rewind(ix_iter *it);
+/* Bulk reading for scoring every posting of a term: move to the next block
+ * (the first after open or rewind) and lend its docids[0..*n) and
+ * tfs[0..*n), valid until the iterator moves; *n = 0 at the end.  The
+ * iterator is then on the block's last posting (ix_iter_positions() and
+ * the other calls see that one).  Usage:
+ *   for (rc = ix_iter_next_block(it, &d, &tf, &n, &err); rc == RC_OK && n;
+ *        rc = ix_iter_next_block(it, &d, &tf, &n, &err)) { d[0..n), tf[0..n) }
+ * RC_OK, RC_CORRUPT, RC_IO. */
+rc_t ix_iter_next_block(ix_iter *it, const uint32_t **docids, const uint32_t **tfs, uint32_t *n,
+                        err_t *err);
 int ix_iter_eof(const ix_iter *it);
 uint32_t ix_iter_docid(const ix_iter *it);
 uint32_t ix_iter_tf(const ix_iter *it);
@@ -238,6 +249,12 @@ void ix_iter_close(ix_iter *it);
 /* Length of a document in tokens (0 when it does not exist).  A damaged
  * lengths block also gives 0 and is remembered: see ix_reader_damage(). */
 uint32_t ix_doc_len(ix_reader *r, uint32_t docid);
+/* The lengths of the IX_DOC_LEN_GROUP documents from docid rounded down to
+ * a multiple of IX_DOC_LEN_GROUP, into out[0..IX_DOC_LEN_GROUP): what
+ * ix_doc_len() gives for each (damage included), for one lookup.  For
+ * scoring every posting of a term without a call per posting. */
+enum { IX_DOC_LEN_GROUP = 256 };
+void ix_doc_lens(ix_reader *r, uint32_t docid, uint32_t *out);
 /* RC_CORRUPT (with the message) when a function of this snapshot without an
  * error return (ix_doc_len) met damage; else RC_OK.  Check it before
  * trusting results. */

@@ -247,11 +247,14 @@ rc_t ix_reader_damage(const ix_reader *r, err_t *err)
     return r->damage.rc;
 }
 
-uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
+_Static_assert((int)IX_DOC_LEN_GROUP == (int)IX_DOCLEN_BLOCK, "ix_doc_lens reads whole blocks");
+
+/* The lengths block b, read on first use; NULL when it is absent (deleted
+ * documents), past the end or damaged (then remembered, see below). */
+static const unsigned char *doclens_block(ix_reader *r, size_t b)
 {
-    size_t b = docid / IX_DOCLEN_BLOCK;
     if (b >= r->n_dl)
-        return 0;
+        return NULL;
     if (r->dl_state[b] == 0) {
         unsigned char kb[4];
         u32be_put(kb, (uint32_t)b);
@@ -283,9 +286,20 @@ uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
      * was found bad by an earlier query of the same snapshot. */
     if (r->dl_state[b] == 3 && r->damage.rc == RC_OK)
         r->damage = r->dl_damage;
-    if (r->dl_state[b] != 1)
-        return 0;
-    return u32le_get(r->dl_block[b] + 4 * (docid % IX_DOCLEN_BLOCK));
+    return r->dl_state[b] == 1 ? r->dl_block[b] : NULL;
+}
+
+uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
+{
+    const unsigned char *p = doclens_block(r, docid / IX_DOCLEN_BLOCK);
+    return p ? u32le_get(p + 4 * (docid % IX_DOCLEN_BLOCK)) : 0;
+}
+
+void ix_doc_lens(ix_reader *r, uint32_t docid, uint32_t *out)
+{
+    const unsigned char *p = doclens_block(r, docid / IX_DOCLEN_BLOCK);
+    for (size_t i = 0; i < IX_DOCLEN_BLOCK; i++)
+        out[i] = p ? u32le_get(p + 4 * i) : 0;
 }
 
 enum { DOC_SLOTS = 4096 };

@@ -379,12 +379,19 @@ typedef struct {
 
 typedef struct {
     sr_scored *h;
+    sr_scored *tmp;   /* [cap], for sorting */
     size_t n, cap;
 } sr_topk;
 
 rc_t sr_topk_init(sr_topk *t, arena_t *a, size_t cap);
 /* Offer a document; keeps the cap best (higher score, then lower docid). */
 void sr_topk_push(sr_topk *t, double score, uint32_t docid);
+/* Keep the cap best of n documents (docids[i], scores[i]; ascending
+ * docids, finite scores): the set pushing them in this order would keep,
+ * but left in docid order, which is no heap, so only sr_topk_sort() or
+ * the proximity pass may follow.  scratch holds n doubles. */
+void sr_topk_select(sr_topk *t, const uint32_t *docids, const double *scores, size_t n,
+                    double *scratch);
 /* Score a document must beat to enter (-inf while not full). */
 double sr_topk_threshold(const sr_topk *t);
 /* Sort best first, in place. */
@@ -402,12 +409,58 @@ rc_t sr_maxscore_run(sr_it **kids, size_t n, arena_t *a, sr_topk *top, err_t *er
 size_t sr_or_kids(sr_it *it, sr_it ***out);
 /* End of interface */
 
+/* ---- Interface to code in taat.c: term-at-a-time scoring ---------------- */
+/* Largest docid for which the accumulators are used (20 bytes each). */
+enum { SR_TAAT_MAX_DOCID = 1 << 18 };
+typedef struct {
+    double score;
+    uint64_t mask;    /* clauses matched: bit j for kid j < 63, bit 63 for any later */
+} sr_acc;
+/* Accumulators by docid, owned by the searcher and reused by its queries.
+ * A zeroed struct is empty; release with sr_accum_free(). */
+typedef struct {
+    sr_acc *slot;     /* [cap] */
+    uint64_t *seen;   /* [cap / 64]: bitmap of the docids the last query touched */
+    uint32_t *len;    /* [cap]: document lengths, valid where len_ok says */
+    unsigned char *len_ok;   /* [cap / IX_DOC_LEN_GROUP]: len[] holds that group */
+    size_t cap;       /* a multiple of IX_DOC_LEN_GROUP */
+    size_t n_dirty;   /* words of seen[] that may be nonzero */
+    uint32_t *hit;    /* [cap_hits]: the matching docids, ascending */
+    double *hit_score, *scratch;   /* [cap_hits] */
+    size_t cap_hits;
+} sr_accum;
+void sr_accum_free(sr_accum *a);
+/* Nonzero when the OR of kids[0..n) can be scored by sr_taat_run(): two or
+ * more plain word leaves (no wrappers), docids up to SR_TAAT_MAX_DOCID, and
+ * the clauses' bounds usable (sr_maxscore_usable: the scores are finite). */
+int sr_taat_usable(sr_it *const *kids, size_t n, const sr_collection *c, uint32_t max_docid);
+/* Fill top exactly as scoring every document matching any of the unstarted
+ * kids would (the kids' iterators end up exhausted); *total = the number of
+ * matching documents.  RC_OK, RC_NOMEM, RC_CORRUPT, RC_IO. */
+rc_t sr_taat_run(sr_accum *a, ix_reader *r, sr_it **kids, size_t n, sr_topk *top,
+                 uint64_t *total, err_t *err);
+/* The clauses of the last sr_taat_run() that docid matched (sr_acc.mask). */
+uint64_t sr_accum_mask(const sr_accum *a, uint32_t docid);
+/* iters.c: it as a plain word leaf, or NULL when it is any other iterator. */
+sr_leaf *sr_it_leaf(sr_it *it);
+/* End of interface */
+
 /* ---- Interface to code in proximity.c ---------------------------------- */
 enum { SR_PROX_WINDOW = 5, SR_PROX_POOL = 100 };
 #define SR_PROX_SCALE 0.5
+/* What the scoring pass learnt of the words each document matched: the
+ * clauses kids[0..n_kids) of the top OR, and for each document acc's mask
+ * of them.  A word known to be absent is not looked for. */
+typedef struct {
+    const sr_accum *acc;
+    sr_it *const *kids;
+    size_t n_kids;
+} sr_matched;
 /* Add the proximity bonus of each of docs[0..n) to its score (docs are
- * reordered by docid); bonus[i] receives docs[i]'s share. */
-rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus, err_t *err);
+ * reordered by docid); bonus[i] receives docs[i]'s share.  m may be NULL
+ * (nothing known: every word is looked for in every document). */
+rc_t sr_proximity_rescore(sr_plan *p, sr_scored *docs, size_t n, double *bonus,
+                          const sr_matched *m, err_t *err);
 /* End of interface */
 
 /* ---- Interface to code in histogram.c (--histogram) --------------------- */

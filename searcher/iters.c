@@ -74,6 +74,11 @@ static rc_t leaf_explain(sr_it *it, sr_explainer *x, err_t *err)
 static const sr_it_ops leaf_ops = {leaf_next,  leaf_skip_to,   leaf_score,
                                    leaf_close, leaf_positions, leaf_explain};
 
+sr_leaf *sr_it_leaf(sr_it *it)
+{
+    return it->ops == &leaf_ops ? (sr_leaf *)it : NULL;
+}
+
 rc_t sr_explain_add(sr_explainer *x, const sr_leaf *l, uint32_t tf, double weight, err_t *err)
 {
     if (!arena_grow(x->arena, (void **)&x->v, &x->cap, x->n, sizeof *x->v))

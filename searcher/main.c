@@ -61,6 +61,9 @@ static const char usage_text[] =
     "                     words that occur close together, on the best 100)\n"
     "  --exhaustive       score every matching document (trec output otherwise skips\n"
     "                     those that cannot reach the top k; the results are the same)\n"
+    "  --no-accumulators  trec output on a small collection: score an OR of words a\n"
+    "                     document at a time, as on a large one (the default there\n"
+    "                     adds each word's scores into one array; same results)\n"
     "  --tag NAME         run tag in trec output (default \"ours\")\n"
     "  --cross-lingual    expand every word with its English, Russian and Chinese\n"
     "                     equivalents from the glossary (one clause per concept)\n"
@@ -135,7 +138,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"no-snippets", no_argument, 0, 'N'},   {"no-proximity", no_argument, 0, 0x101},
         {"cross-lingual", no_argument, 0, 0x102}, {"histogram", required_argument, 0, 0x103},
         {"like", required_argument, 0, 0x104},  {"no-suggest", no_argument, 0, 0x105},
-        {"exhaustive", no_argument, 0, 0x106},
+        {"exhaustive", no_argument, 0, 0x106}, {"no-accumulators", no_argument, 0, 0x107},
         {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->so = sr_options_default();
@@ -185,6 +188,7 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 0x105: o->no_suggest = 1; break;
         case 0x106: o->exhaustive = 1; break;
+        case 0x107: o->so.no_taat = 1; break;
         case 'c': o->count = 1; break;
         case 't': o->tag = optarg; break;
         case 'C':

@@ -16,6 +16,7 @@ struct sr_searcher {
     an_analyzer *an;
     an_glossary *gl;  /* loaded on first need (sr_load_glossary) */
     buf_t text;     /* a hit's text, for snippets */
+    sr_accum acc;   /* term-at-a-time scoring (taat.c), kept across queries */
 };
 
 sr_options sr_options_default(void)
@@ -69,6 +70,7 @@ void sr_close(sr_searcher *s)
     an_glossary_free(s->gl);
     an_close(s->an);
     buf_free(&s->text);
+    sr_accum_free(&s->acc);
     mem_free(s);
 }
 
@@ -313,7 +315,12 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
     size_t n_kids = rc == RC_OK && opt->prune && !opt->histogram && !opt->like_id
                         ? sr_or_kids(root, &kids)
                         : 0;
-    if (rc == RC_OK && n_kids && sr_maxscore_usable(kids, n_kids, &p.coll)) {
+    sr_matched matched = {NULL, NULL, 0};
+    if (rc == RC_OK && n_kids && !opt->no_taat &&
+        sr_taat_usable(kids, n_kids, &p.coll, ix_reader_stats(s->r)->max_docid)) {
+        rc = sr_taat_run(&s->acc, s->r, kids, n_kids, &top, &total, err);
+        matched = (sr_matched){&s->acc, kids, n_kids};
+    } else if (rc == RC_OK && n_kids && sr_maxscore_usable(kids, n_kids, &p.coll)) {
         rc = sr_maxscore_run(kids, n_kids, &res->arena, &top, err);
         total = top.n;
     } else if (rc == RC_OK) {
@@ -337,7 +344,7 @@ static rc_t run(sr_searcher *s, const sr_qnode *q, const sr_options *opt, sr_res
     double *bonus = NULL;
     if (rc == RC_OK && !opt->no_proximity) {
         bonus = arena_alloc(&res->arena, (top.n ? top.n : 1) * sizeof *bonus);
-        rc = bonus ? sr_proximity_rescore(&p, top.h, top.n, bonus, err)
+        rc = bonus ? sr_proximity_rescore(&p, top.h, top.n, bonus, &matched, err)
                    : err_set(err, RC_NOMEM, "out of memory");
     }
     sr_plan_close(&p);

@@ -56,6 +56,9 @@ typedef struct {
     int prune;             /* 1: skip documents that cannot reach the top k
                               (maxscore.c); the hits are the same, but
                               sr_result.total is then only a lower bound */
+    int no_taat;           /* 1: with prune, score an OR of words document at a
+                              time (MaxScore) also where term-at-a-time
+                              accumulators apply (taat.c); same hits (tests) */
 } sr_options;
 
 enum { SR_HIST_NONE = 0, SR_HIST_YEAR, SR_HIST_MONTH, SR_HIST_WEEK };

@@ -646,6 +646,170 @@ static int count_reader(const char *msg, void *ctx)
     return 0;
 }
 
+/* Index n (at most 600) documents "d0".. whose texts fill() writes, then
+ * delete gone[0..n_gone); a reader in a snapshot of the result. */
+static ix_reader *index_numbered(const char *dir, int n, void (*fill)(int i, char *text, size_t cap),
+                                 const char **gone, size_t n_gone)
+{
+    static ix_doc docs[600];
+    static char ids[600][8], texts[600][64];
+    assert_true(n <= 600);
+    for (int i = 0; i < n; i++) {
+        snprintf(ids[i], sizeof ids[i], "d%d", i);
+        fill(i, texts[i], sizeof texts[i]);
+        docs[i] = tu_doc(ids[i], "en", "", texts[i]);
+    }
+    err_t err;
+    err_clear(&err);
+    ix_run_stats rs;
+    assert_int_equal(tu_index(dir, docs, (size_t)n, NULL, 0, &rs, &err), RC_OK);
+    if (n_gone)
+        assert_int_equal(tu_index(dir, NULL, 0, gone, n_gone, &rs, &err), RC_OK);
+    ix_reader *r;
+    assert_int_equal(ix_reader_open(dir, &r, &err), RC_OK);
+    assert_int_equal(ix_reader_begin(r, &err), RC_OK);
+    return r;
+}
+
+/* "rare" in every 50th document, "common" in all, twice in every third. */
+static void rare_common(int i, char *text, size_t cap)
+{
+    snprintf(text, cap, "%s common words %s", i % 50 ? "" : "rare", i % 3 ? "common" : "");
+}
+
+/* 1 to 15 words. */
+static void growing(int i, char *text, size_t cap)
+{
+    snprintf(text, cap, "%.*s", 1 + i % 30, "a b c d e f g h i j k l m n o");
+}
+
+/* "docid/tf/pos,pos;" for every posting an iterator yields from where it
+ * is, reading positions too. */
+static void walk(ix_iter *it, buf_t *out)
+{
+    err_t err;
+    err_clear(&err);
+    rc_t rc = RC_OK;
+    for (rc_t x = ix_iter_next(it, &err); x == RC_OK && !ix_iter_eof(it); x = ix_iter_next(it, &err)) {
+        const uint32_t *pos;
+        uint32_t np;
+        char line[64];
+        assert_int_equal(ix_iter_positions(it, &pos, &np, &err), RC_OK);
+        snprintf(line, sizeof line, "%u/%u/", ix_iter_docid(it), ix_iter_tf(it));
+        buf_append_str(out, line, &rc);
+        for (uint32_t j = 0; j < np; j++) {
+            snprintf(line, sizeof line, "%u,", pos[j]);
+            buf_append_str(out, line, &rc);
+        }
+        buf_append_str(out, ";", &rc);
+    }
+    assert_int_equal(rc, RC_OK);
+}
+
+/* Rewinding reuses a term's first block when it is the decoded one, and
+ * ix_iter_next_block hands out the same postings as ix_iter_next: for a
+ * term of one block and one of three, after reading all, part or none of
+ * it, and with skip_to after the rewind. */
+static void iterator_rewind_and_bulk_blocks(void **state)
+{
+    (void)state;
+    enum { N = 300 };
+    char *dir = tu_tmpdir();
+    ix_reader *r = index_numbered(dir, N, rare_common, NULL, 0);
+    err_t err;
+    err_clear(&err);
+    const char *terms[] = {"rare", "common"};
+    for (size_t t = 0; t < 2; t++) {
+        ix_iter *it;
+        size_t len = strlen(terms[t]);
+        assert_int_equal(ix_iter_open(r, terms[t], len, &it, &err), RC_OK);
+        assert_int_equal(ix_iter_term_info(it)->n_blocks, t == 0 ? 1 : 3);
+        buf_t want, got;
+        buf_init(&want);
+        buf_init(&got);
+        walk(it, &want);
+        /* Bulk: the same docids and tfs, block by block. */
+        ix_iter_rewind(it);
+        const uint32_t *d, *tf;
+        uint32_t n, total = 0, prev = 0;
+        rc_t rc;
+        for (rc = ix_iter_next_block(it, &d, &tf, &n, &err); rc == RC_OK && n;
+             rc = ix_iter_next_block(it, &d, &tf, &n, &err))
+            for (uint32_t i = 0; i < n; i++, total++) {
+                assert_true(d[i] > prev);
+                prev = d[i];
+                char line[32];
+                snprintf(line, sizeof line, "%u/%u/", d[i], tf[i]);
+                assert_non_null(strstr((char *)want.p, line));
+            }
+        assert_int_equal(rc, RC_OK);
+        assert_int_equal(total, ix_iter_term_info(it)->df);
+        /* After all, after part of the first block, after nothing. */
+        for (int part = 0; part < 3; part++) {
+            ix_iter_rewind(it);
+            if (part == 1) {
+                assert_int_equal(ix_iter_next(it, &err), RC_OK);
+                assert_int_equal(ix_iter_next(it, &err), RC_OK);
+                ix_iter_rewind(it);
+            }
+            buf_reset(&got);
+            walk(it, &got);
+            assert_string_equal(buf_cstr(&got), buf_cstr(&want));
+        }
+        /* skip_to after a rewind finds what a fresh iterator finds, in
+         * short steps and in steps past a whole block. */
+        for (uint32_t step = 37; step < 300; step += 253) {   /* 37, 290 */
+            ix_iter *fresh;
+            assert_int_equal(ix_iter_open(r, terms[t], len, &fresh, &err), RC_OK);
+            ix_iter_rewind(it);
+            for (uint32_t target = 1; target < N + 5; target += step) {
+                assert_int_equal(ix_iter_skip_to(it, target, &err), RC_OK);
+                assert_int_equal(ix_iter_skip_to(fresh, target, &err), RC_OK);
+                assert_int_equal(ix_iter_eof(it), ix_iter_eof(fresh));
+                if (!ix_iter_eof(it)) {
+                    assert_true(ix_iter_docid(it) >= target);
+                    assert_int_equal(ix_iter_docid(it), ix_iter_docid(fresh));
+                }
+            }
+            ix_iter_close(fresh);
+        }
+        buf_free(&want);
+        buf_free(&got);
+        ix_iter_close(it);
+    }
+    ix_reader_end(r);
+    ix_reader_close(r);
+    tu_rmrf(dir);
+    free(dir);
+}
+
+/* ix_doc_lens gives, a group at a time, what ix_doc_len gives one by one:
+ * lengths, 0 for deleted documents and past the end. */
+static void doc_lens_by_group_equal_one_by_one(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    char *dir = tu_tmpdir();
+    const char *gone[] = {"d0", "d7", "d300", "d599"};
+    ix_reader *r = index_numbered(dir, N, growing, gone, 4);
+    err_t err;
+    err_clear(&err);
+    uint32_t lens[IX_DOC_LEN_GROUP];
+    int zeros = 0;
+    for (uint32_t d = 0; d < N + 2 * IX_DOC_LEN_GROUP; d++) {
+        if (d % IX_DOC_LEN_GROUP == 0 || d % 97 == 0)
+            ix_doc_lens(r, d, lens);
+        assert_int_equal(lens[d % IX_DOC_LEN_GROUP], ix_doc_len(r, d));
+        zeros += ix_doc_len(r, d) == 0;
+    }
+    assert_true(zeros >= 4 + 2 * IX_DOC_LEN_GROUP);
+    assert_int_equal(ix_reader_damage(r, &err), RC_OK);
+    ix_reader_end(r);
+    ix_reader_close(r);
+    tu_rmrf(dir);
+    free(dir);
+}
+
 /* A searcher killed in the middle of a snapshot leaves its reader slot,
  * which pins old pages while other processes keep the index open; the next
  * writer clears it (mdb_reader_check). */
@@ -702,6 +866,8 @@ int main(void)
         cmocka_unit_test(second_writer_is_refused),
         cmocka_unit_test(allocation_failures_are_clean),
         cmocka_unit_test(allocation_failures_are_clean_threaded),
+        cmocka_unit_test(iterator_rewind_and_bulk_blocks),
+        cmocka_unit_test(doc_lens_by_group_equal_one_by_one),
         cmocka_unit_test(stale_reader_slots_are_cleared),
         cmocka_unit_test(every_value_detects_damage),
     };
