@@ -396,11 +396,14 @@ int pipeline_task_done(ix_pipeline *p, size_t t)
 void pipeline_task_wait(ix_pipeline *p, size_t t)
 {
     pthread_mutex_lock(&p->mu);
-    /* Nobody has taken it: the writer runs it rather than wait (always so
-     * without threads). */
-    if (p->task_next == t && task_ready(p))
-        task_run_next(p);
+    /* Rather than sleep, the writer runs the next task nobody has taken:
+     * t itself (always so without threads), else a later one.  On a busy
+     * machine a sleeping thread waits milliseconds to run again. */
     while (!p->task_done[t % p->task_window]) {
+        if (task_ready(p)) {
+            task_run_next(p);
+            continue;
+        }
         p->waiting = 1;
         pthread_cond_wait(&p->done, &p->mu);
         p->waiting = 0;

@@ -124,8 +124,8 @@ rc_t pipeline_tasks_start(ix_pipeline *p, pipeline_task_fn fn, void *ctx, size_t
                           size_t window, err_t *err);
 /* Nonzero when task t is done. */
 int pipeline_task_done(ix_pipeline *p, size_t t);
-/* Until task t (the oldest unreleased) is done; runs it here when no worker
- * has taken it yet. */
+/* Until task t (the oldest unreleased) is done, running tasks no worker
+ * has taken yet (t or later ones) here meanwhile. */
 void pipeline_task_wait(ix_pipeline *p, size_t t);
 /* The oldest task's result is used up: its slot of the window is free. */
 void pipeline_task_release(ix_pipeline *p);
