@@ -298,8 +298,12 @@ uint32_t ix_doc_len(ix_reader *r, uint32_t docid)
 void ix_doc_lens(ix_reader *r, uint32_t docid, uint32_t *out)
 {
     const unsigned char *p = doclens_block(r, docid / IX_DOCLEN_BLOCK);
+    if (!p) {
+        memset(out, 0, IX_DOCLEN_BLOCK * sizeof *out);
+        return;
+    }
     for (size_t i = 0; i < IX_DOCLEN_BLOCK; i++)
-        out[i] = p ? u32le_get(p + 4 * i) : 0;
+        out[i] = u32le_get(p + 4 * i);
 }
 
 enum { DOC_SLOTS = 4096 };

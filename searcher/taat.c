@@ -54,12 +54,13 @@ int sr_taat_usable(sr_it *const *kids, size_t n, const sr_collection *c, uint32_
 /* Forget the last query's accumulators (only the touched ones). */
 static void clear(sr_accum *a)
 {
-    for (size_t w = 0; w < a->n_dirty; w++)
+    for (size_t w = 0; w < a->n_dirty; w++) {
         for (uint64_t bits = a->seen[w]; bits; bits &= bits - 1) {
             size_t d = w * 64 + (size_t)__builtin_ctzll(bits);
             a->slot[d] = (sr_acc){0, 0};
         }
-    memset(a->seen, 0, a->n_dirty * sizeof *a->seen);
+        a->seen[w] = 0;
+    }
     a->n_dirty = 0;
     if (a->len_ok)
         memset(a->len_ok, 0, a->cap / IX_DOC_LEN_GROUP);
