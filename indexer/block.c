@@ -208,14 +208,8 @@ rc_t blk_pos_offsets(const blk_view *v, const uint32_t *tfs, uint32_t *offsets, 
     const unsigned char *p = v->pos;
     for (uint32_t i = 0; i < v->n; i++) {
         offsets[i] = (uint32_t)(p - v->pos);
-        for (uint32_t j = 0; j < tfs[i]; j++) {
-            /* Skip one varint without decoding it. */
-            while (p < v->pos_end && (*p & 0x80))
-                p++;
-            if (p >= v->pos_end)
-                return RC_CORRUPT_AT(err, "positions section truncated");
-            p++;
-        }
+        if (!(p = blk_skip_varints(p, v->pos_end, tfs[i])))
+            return RC_CORRUPT_AT(err, "positions section truncated");
     }
     offsets[v->n] = (uint32_t)(p - v->pos);
     if (p != v->pos_end)

@@ -223,13 +223,7 @@ static rc_t rd_entry(run_rd *d, uint32_t *delta, uint32_t *tf, const unsigned ch
         const unsigned char *end = p + (avail < d->rem ? avail : (size_t)d->rem);
         int ok = varint_get32(&p, end, delta) && varint_get32(&p, end, tf);
         *pos = p;
-        for (uint32_t j = 0; ok && j < *tf; j++) {
-            while (p < end && (*p & 0x80))
-                p++;
-            ok = p < end;
-            p++;
-        }
-        if (ok) {
+        if (ok && (p = blk_skip_varints(p, end, *tf)) != NULL) {
             *pos_len = (size_t)(p - *pos);
             d->lo += (size_t)(p - start);
             d->rem -= (uint64_t)(p - start);

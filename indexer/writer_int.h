@@ -38,14 +38,9 @@ static inline int bterm_next(const unsigned char **p, const unsigned char *end,
             return -1;
         *docid += delta;
         *pos = q;
-        for (uint32_t j = 0; j < *tf; j++) {
-            /* Skip one varint: positions are copied, not decoded. */
-            while (q < end && (*q & 0x80))
-                q++;
-            if (q == end)
-                return -1;
-            q++;
-        }
+        /* Positions are copied, not decoded. */
+        if (!(q = blk_skip_varints(q, end, *tf)))
+            return -1;
         *pos_bytes = (size_t)(q - *pos);
         *doclen = lens[*docid - base];
         if (*doclen != LEN_DEAD) {
