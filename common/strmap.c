@@ -114,13 +114,8 @@ strmap_slot *strmap_put_hashed(strmap *m, const char *key, size_t len, uint32_t 
 
 void strmap_prefetch(const strmap *m, uint32_t hash)
 {
-#if defined(__GNUC__)
     if (m->cap)
-        __builtin_prefetch(&m->slots[hash & (m->cap - 1)]);
-#else
-    (void)m;
-    (void)hash;
-#endif
+        mem_prefetch(&m->slots[hash & (m->cap - 1)]);
 }
 
 const strmap_slot *strmap_peek(const strmap *m, uint32_t hash)

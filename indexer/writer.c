@@ -396,15 +396,6 @@ static rc_t add_posting(ix_writer *w, uint32_t docid, const job_term *jt, err_t 
     return RC_OK;
 }
 
-static void prefetch(const void *p)
-{
-#if defined(__GNUC__)
-    __builtin_prefetch(p);
-#else
-    (void)p;
-#endif
-}
-
 /* Terms looked up at once: every lookup goes to memory (the map's slot,
  * the key, the bterm, the end of its entries lie anywhere in tens of MB),
  * and with a window of them in flight the loads overlap instead of
@@ -440,14 +431,14 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, const buf_t *terms, err_t
             const strmap_slot *s = strmap_peek(&w->terms, win[i].hash);
             win[i].bterm = s ? s->value : NO_BTERM;
             if (s) {
-                prefetch(s->key);
-                prefetch(&w->bterms[s->value]);
+                mem_prefetch(s->key);
+                mem_prefetch(&w->bterms[s->value]);
             }
         }
         for (size_t i = 0; i < n; i++) {
             if (i + 4 < n && win[i + 4].bterm != NO_BTERM) {
                 const bterm *b = &w->bterms[win[i + 4].bterm];
-                prefetch(b->ent.p + b->ent.len);
+                mem_prefetch(b->ent.p + b->ent.len);
             }
             rc_t rc = add_posting(w, docid, &win[i], err);
             if (rc != RC_OK)
