@@ -424,7 +424,6 @@ typedef struct {
     uint32_t *len;    /* [cap]: document lengths, valid where len_ok says */
     unsigned char *len_ok;   /* [cap / IX_DOC_LEN_GROUP]: len[] holds that group */
     size_t cap;       /* a multiple of IX_DOC_LEN_GROUP */
-    size_t n_dirty;   /* words of seen[] that may be nonzero */
     uint32_t *hit;    /* [cap_hits]: the matching docids, ascending */
     double *hit_score, *scratch;   /* [cap_hits] */
     size_t cap_hits;

@@ -54,14 +54,13 @@ int sr_taat_usable(sr_it *const *kids, size_t n, const sr_collection *c, uint32_
 /* Forget the last query's accumulators (only the touched ones). */
 static void clear(sr_accum *a)
 {
-    for (size_t w = 0; w < a->n_dirty; w++) {
+    for (size_t w = 0; w < a->cap / 64; w++) {
         for (uint64_t bits = a->seen[w]; bits; bits &= bits - 1) {
             size_t d = w * 64 + (size_t)__builtin_ctzll(bits);
             a->slot[d] = (sr_acc){0, 0};
         }
         a->seen[w] = 0;
     }
-    a->n_dirty = 0;
     if (a->len_ok)
         memset(a->len_ok, 0, a->cap / IX_DOC_LEN_GROUP);
 }
@@ -161,18 +160,17 @@ rc_t sr_taat_run(sr_accum *a, ix_reader *r, sr_it **kids, size_t n, sr_topk *top
     rc_t rc = reserve(a, max_docid, err);
     if (rc != RC_OK)
         return rc;
-    a->n_dirty = a->cap / 64;
     for (size_t j = 0; j < n && rc == RC_OK; j++)
         rc = add_word(a, sr_it_leaf(kids[j]), (uint64_t)1 << (j < 63 ? j : 63), err);
     if (rc != RC_OK)
         return rc;
     size_t n_hits = 0;
-    for (size_t w = 0; w < a->n_dirty; w++)
+    for (size_t w = 0; w < a->cap / 64; w++)
         n_hits += (size_t)__builtin_popcountll(a->seen[w]);
     if ((rc = reserve_hits(a, n_hits, err)) != RC_OK)
         return rc;
     n_hits = 0;
-    for (size_t w = 0; w < a->n_dirty; w++)
+    for (size_t w = 0; w < a->cap / 64; w++)
         for (uint64_t bits = a->seen[w]; bits; bits &= bits - 1) {
             uint32_t d = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
             a->hit[n_hits] = d;
