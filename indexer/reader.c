@@ -20,12 +20,13 @@ struct ix_reader {
     const unsigned char **dl_block;
     unsigned char *dl_state;      /* 0 unknown, 1 loaded, 2 absent, 3 damaged */
     err_t dl_damage;              /* what was wrong with the damaged ones */
-    /* Document records of this snapshot already checked and decoded
-     * (pointers into the map, like dl_block): the queries of a batch return
-     * many of the same documents.  A slot counts when its gen is doc_gen. */
+    /* Document records of this snapshot already found (pointers into the
+     * map, like dl_block): the queries of a batch return many of the same
+     * documents.  Decoding again is cheap next to the B-tree search; small
+     * slots keep the table at 96 KB.  A slot counts when its gen is doc_gen. */
     struct doc_slot {
-        ix_docinfo di;
-        uint32_t gen;
+        const void *rec;
+        uint32_t rec_len, docid, gen;
     } *doc_slots;
     uint32_t doc_gen;
     size_t n_dl;
@@ -311,10 +312,8 @@ enum { DOC_SLOTS = 4096 };
 rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err)
 {
     struct doc_slot *slot = r->doc_slots ? &r->doc_slots[docid % DOC_SLOTS] : NULL;
-    if (slot && slot->gen == r->doc_gen && slot->di.docid == docid) {
-        *out = slot->di;
-        return RC_OK;
-    }
+    if (slot && slot->gen == r->doc_gen && slot->docid == docid && slot->rec)
+        return docrec_decode(docid, slot->rec, slot->rec_len, out, err);
     unsigned char kb[4];
     u32be_put(kb, docid);
     MDB_val k = {4, kb}, v;
@@ -324,17 +323,16 @@ rc_t ix_doc_get(ix_reader *r, uint32_t docid, ix_docinfo *out, err_t *err)
     if (m)
         return env_err(err, m, "reading a document record");
     rc_t rc = docrec_decode(docid, v.mv_data, v.mv_size, out, err);
-    if (rc != RC_OK)
+    if (rc != RC_OK || v.mv_size > UINT32_MAX)
         return rc;
     if (!r->doc_slots) {   /* without it, records are just read every time */
         r->doc_slots = mem_calloc(DOC_SLOTS, sizeof *r->doc_slots);
-        /* Slots are written by docid, i.e. at random (med: 42 faults). */
+        /* Slots are written by docid, i.e. at random. */
         mem_prefault(r->doc_slots, DOC_SLOTS * sizeof *r->doc_slots);
     }
     if (r->doc_slots) {
         slot = &r->doc_slots[docid % DOC_SLOTS];
-        slot->di = *out;
-        slot->gen = r->doc_gen;
+        *slot = (struct doc_slot){v.mv_data, (uint32_t)v.mv_size, docid, r->doc_gen};
     }
     return RC_OK;
 }
