@@ -34,6 +34,11 @@
  *
  * Everything a reader function lends (strings, positions) lives until
  * ix_reader_end() unless it says otherwise.
+ *
+ * A reader belongs to one thread at a time.  For more threads, give each a
+ * sibling (ix_reader_sibling): one LMDB environment per process, its own
+ * snapshots and caches.  Close the siblings before the reader they came
+ * from.
  */
 #ifndef INDEXER_IX_H
 #define INDEXER_IX_H
@@ -189,6 +194,9 @@ typedef struct ix_iter ix_iter;
  * RC_BADINPUT (other format version), RC_CORRUPT, RC_NOMEM. */
 rc_t ix_reader_open(const char *dir, ix_reader **out, err_t *err);
 void ix_reader_close(ix_reader *r);
+/* Another reader of r's index for another thread (r must have no snapshot
+ * open while this runs).  RC_OK, RC_NOMEM, or begin's errors. */
+rc_t ix_reader_sibling(ix_reader *r, ix_reader **out, err_t *err);
 /* The analyzer configuration the index was built with. */
 an_config ix_reader_analyzer_config(const ix_reader *r);
 

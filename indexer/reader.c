@@ -2,14 +2,29 @@
  * terms, documents and lengths.  One read transaction per snapshot
  * (mdb_txn_reset/renew between snapshots), never one for a whole session:
  * a long reader pins old pages and makes the file grow. */
+#define _GNU_SOURCE   /* pthread_rwlockattr_setkind_np */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "../common/mem.h"
 #include "internal.h"
 
+/* What the readers of one environment share (ix_reader_sibling).  LMDB
+ * lets each thread read in its own transaction, but adopting a map the
+ * writer grew (mdb_env_set_mapsize) moves the map under every reader of
+ * the process: each open snapshot holds the lock shared, the move takes it
+ * exclusively. */
+typedef struct {
+    pthread_rwlock_t lock;
+    unsigned map_epoch;     /* moves so far; guarded by lock */
+} ix_share;
+
 struct ix_reader {
     ix_env env;
+    ix_share *share;        /* NULL until a sibling is made */
+    int sibling;            /* 1: env and share belong to another reader */
+    unsigned dl_epoch;      /* share->map_epoch the cached pointers are from */
     an_config cfg;
     MDB_txn *txn;
     int active;
@@ -81,9 +96,16 @@ void ix_reader_close(ix_reader *r)
 {
     if (!r)
         return;
+    ix_reader_end(r);
     if (r->txn)
         mdb_txn_abort(r->txn);
-    env_close(&r->env);
+    if (!r->sibling) {
+        env_close(&r->env);
+        if (r->share) {
+            pthread_rwlock_destroy(&r->share->lock);
+            mem_free(r->share);
+        }
+    }
     mem_free(r->dl_block);
     mem_free(r->dl_state);
     mem_free(r->doc_slots);
@@ -100,6 +122,8 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
     if (r->active)
         ix_reader_end(r);
     for (int attempt = 0; attempt < 2; attempt++) {
+        if (r->share)
+            pthread_rwlock_rdlock(&r->share->lock);
         int m = r->txn ? mdb_txn_renew(r->txn) : mdb_txn_begin(r->env.env, NULL, MDB_RDONLY, &r->txn);
         if (m == MDB_MAP_RESIZED && attempt == 0) {
             /* The writer grew the map: adopt its size and try again. */
@@ -107,10 +131,19 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
                 mdb_txn_abort(r->txn);
                 r->txn = NULL;
             }
+            if (r->share) {
+                pthread_rwlock_unlock(&r->share->lock);
+                pthread_rwlock_wrlock(&r->share->lock);
+                r->share->map_epoch++;
+            }
             mdb_env_set_mapsize(r->env.env, 0);
+            if (r->share)
+                pthread_rwlock_unlock(&r->share->lock);
             r->dl_txnid = 0; /* the map moved: cached pointers are stale */
             continue;
         }
+        if (m && r->share)
+            pthread_rwlock_unlock(&r->share->lock);
         if (m == MDB_READERS_FULL && attempt == 0) {
             int dead;
             mdb_reader_check(r->env.env, &dead);
@@ -144,9 +177,12 @@ rc_t ix_reader_begin(ix_reader *r, err_t *err)
      * each block once, not once per query. */
     size_t txnid = mdb_txn_id(r->txn);
     err_clear(&r->damage);
-    if (txnid == r->dl_txnid && n_dl <= r->n_dl)
+    /* A sibling may have moved the map since (the same txnid then). */
+    unsigned epoch = r->share ? r->share->map_epoch : 0;
+    if (txnid == r->dl_txnid && n_dl <= r->n_dl && epoch == r->dl_epoch)
         return RC_OK;
     r->dl_txnid = 0;
+    r->dl_epoch = epoch;
     r->doc_gen++;
     if (n_dl > r->n_dl) {
         const unsigned char **b = mem_realloc(r->dl_block, n_dl * sizeof *b);
@@ -169,7 +205,48 @@ void ix_reader_end(ix_reader *r)
 {
     if (r->active && r->txn)
         mdb_txn_reset(r->txn);
+    if (r->active && r->share)
+        pthread_rwlock_unlock(&r->share->lock);
     r->active = 0;
+}
+
+rc_t ix_reader_sibling(ix_reader *r, ix_reader **out, err_t *err)
+{
+    *out = NULL;
+    if (!r->share) {
+        ix_share *sh = mem_calloc(1, sizeof *sh);
+        if (!sh)
+            return err_set(err, RC_NOMEM, "out of memory");
+        pthread_rwlockattr_t at;
+        pthread_rwlockattr_init(&at);
+#ifdef __GLIBC__
+        /* Queries come one after another on each thread: a reader-first
+         * lock would keep a map move waiting for good. */
+        pthread_rwlockattr_setkind_np(&at, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+#endif
+        int e = pthread_rwlock_init(&sh->lock, &at);
+        pthread_rwlockattr_destroy(&at);
+        if (e) {
+            mem_free(sh);
+            return err_set(err, RC_NOMEM, "cannot make a lock: %s", strerror(e));
+        }
+        r->share = sh;
+    }
+    ix_reader *c = mem_calloc(1, sizeof *c);
+    if (!c)
+        return err_set(err, RC_NOMEM, "out of memory");
+    c->env = r->env;
+    c->share = r->share;
+    c->sibling = 1;
+    c->cfg = r->cfg;
+    rc_t rc = ix_reader_begin(c, err);
+    if (rc != RC_OK) {
+        ix_reader_close(c);
+        return rc;
+    }
+    ix_reader_end(c);
+    *out = c;
+    return RC_OK;
 }
 
 const ix_stats *ix_reader_stats(const ix_reader *r)

@@ -15,6 +15,7 @@ struct sr_searcher {
     ix_reader *r;
     an_analyzer *an;
     an_glossary *gl;  /* loaded on first need (sr_load_glossary) */
+    int gl_borrowed;  /* 1: gl is the searcher's this one is a sibling of */
     buf_t text;     /* a hit's text, for snippets */
     sr_accum acc;   /* term-at-a-time scoring (taat.c), kept across queries */
 };
@@ -42,14 +43,17 @@ void sr_result_free(sr_result *res)
     memset(res, 0, sizeof *res);
 }
 
-rc_t sr_open(const char *dir, sr_searcher **out, err_t *err)
+/* A searcher over the reader that open (ix_reader_open or
+ * ix_reader_sibling) gives, with an analyzer configured as its index. */
+static rc_t open_over(sr_searcher **out, rc_t (*open)(void *arg, ix_reader **r, err_t *err),
+                      void *arg, err_t *err)
 {
     *out = NULL;
     sr_searcher *s = mem_calloc(1, sizeof *s);
     if (!s)
         return err_set(err, RC_NOMEM, "out of memory");
     buf_init(&s->text);
-    rc_t rc = ix_reader_open(dir, &s->r, err);
+    rc_t rc = open(arg, &s->r, err);
     if (rc == RC_OK) {
         an_config cfg = ix_reader_analyzer_config(s->r);
         rc = an_open(&cfg, &s->an, err);
@@ -62,12 +66,39 @@ rc_t sr_open(const char *dir, sr_searcher **out, err_t *err)
     return RC_OK;
 }
 
+static rc_t reader_open(void *dir, ix_reader **r, err_t *err)
+{
+    return ix_reader_open(dir, r, err);
+}
+
+static rc_t reader_sibling(void *of, ix_reader **r, err_t *err)
+{
+    return ix_reader_sibling(of, r, err);
+}
+
+rc_t sr_open(const char *dir, sr_searcher **out, err_t *err)
+{
+    return open_over(out, reader_open, (void *)dir, err);
+}
+
+rc_t sr_open_sibling(sr_searcher *s, sr_searcher **out, err_t *err)
+{
+    rc_t rc = open_over(out, reader_sibling, s->r, err);
+    if (rc == RC_OK) {
+        /* Lookups in a glossary only read it. */
+        (*out)->gl = s->gl;
+        (*out)->gl_borrowed = s->gl != NULL;
+    }
+    return rc;
+}
+
 void sr_close(sr_searcher *s)
 {
     if (!s)
         return;
     ix_reader_close(s->r);
-    an_glossary_free(s->gl);
+    if (!s->gl_borrowed)
+        an_glossary_free(s->gl);
     an_close(s->an);
     buf_free(&s->text);
     sr_accum_free(&s->acc);
@@ -87,8 +118,10 @@ rc_t sr_load_glossary(sr_searcher *s, const char *path, err_t *err)
     rc_t rc = an_glossary_load(s->an, path, &g, err);
     if (rc != RC_OK)
         return rc;
-    an_glossary_free(s->gl);
+    if (!s->gl_borrowed)
+        an_glossary_free(s->gl);
     s->gl = g;
+    s->gl_borrowed = 0;
     return RC_OK;
 }
 

@@ -160,6 +160,11 @@ typedef struct sr_searcher sr_searcher;
  * another format), RC_CORRUPT, RC_NOMEM, RC_INTERNAL. */
 rc_t sr_open(const char *dir, sr_searcher **out, err_t *err);
 void sr_close(sr_searcher *s);
+/* A searcher for another thread, over s's open index (one LMDB environment
+ * per process) with its own analyzer; it uses s's glossary if s has one.
+ * A searcher serves one thread at a time.  Close siblings before s; s must
+ * not be searching while this runs.  RC_OK, RC_NOMEM, RC_IO, RC_CORRUPT. */
+rc_t sr_open_sibling(sr_searcher *s, sr_searcher **out, err_t *err);
 
 /* Load the cross-lingual glossary from path (NULL: glossary.tsv found by
  * an_data_path(), see analyzers/an.h).  sr_search() loads it by itself the

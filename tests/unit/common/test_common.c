@@ -1,5 +1,5 @@
 /* Unit tests for common/: varints, buffers, UTF-8 repair, arena, string map,
- * option parsing, allocation fault injection. */
+ * option parsing, allocation fault injection, par_for. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
 #include <sys/resource.h>
 #include <cmocka.h>
 
@@ -14,6 +15,7 @@
 #include "../../../common/buf.h"
 #include "../../../common/cli.h"
 #include "../../../common/mem.h"
+#include "../../../common/par.h"
 #include "../../../common/strmap.h"
 #include "../../../common/utf8.h"
 
@@ -304,6 +306,57 @@ static void table_alloc_is_zeroed(void **state)
     mem_table_free(NULL, 5u << 20);
 }
 
+/* par_for: each job once, each with the context of the thread it ran on. */
+typedef struct {
+    int id;
+    size_t jobs;   /* run on this thread */
+} par_ctx;
+
+typedef struct {
+    _Atomic int runs[1000];
+    int ran_on[1000];
+} par_record;
+
+static void par_job_record(void *ctx, size_t i, void *arg)
+{
+    par_ctx *c = ctx;
+    par_record *r = arg;
+    atomic_fetch_add(&r->runs[i], 1);
+    r->ran_on[i] = c->id;
+    c->jobs++;
+}
+
+static void par_for_runs_each_job_once(void **state)
+{
+    (void)state;
+    static par_record r;
+    par_ctx ctx[4];
+    void *p[4];
+    size_t cases[][2] = {{1000, 4}, {1000, 1}, {3, 4}, {1, 2}, {0, 3}};
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        size_t n = cases[c][0], threads = cases[c][1];
+        memset(&r, 0, sizeof r);
+        for (int t = 0; t < 4; t++) {
+            ctx[t] = (par_ctx){t, 0};
+            p[t] = &ctx[t];
+        }
+        size_t ran = par_for(n, p, threads, par_job_record, &r);
+        assert_true(ran >= 1 && ran <= (n < threads ? (n ? n : 1) : threads));
+        size_t total = 0;
+        for (size_t t = 0; t < 4; t++) {
+            total += ctx[t].jobs;
+            if (t >= threads)
+                assert_int_equal(ctx[t].jobs, 0);   /* contexts past n_ctx unused */
+        }
+        assert_int_equal(total, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(atomic_load(&r.runs[i]), 1);
+            assert_true(r.ran_on[i] >= 0 && (size_t)r.ran_on[i] < threads);
+        }
+    }
+    assert_true(par_cpus() >= 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -319,6 +372,7 @@ int main(void)
         cmocka_unit_test(utf8_valid_prefix_matches_decode),
         cmocka_unit_test(heap_prefer_huge_cuts_page_faults),
         cmocka_unit_test(table_alloc_is_zeroed),
+        cmocka_unit_test(par_for_runs_each_job_once),
     };
     return cmocka_run_group_tests_name("common", tests, NULL, NULL);
 }

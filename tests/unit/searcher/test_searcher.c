@@ -1,6 +1,8 @@
 /* Unit tests for searcher/: BM25 against a hand-computed three-document
- * example, tie-breaking, paging, the AND operator, the top-k heap. */
+ * example, tie-breaking, paging, the AND operator, the top-k heap, sibling
+ * searchers on threads. */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -182,6 +184,82 @@ static void trec_lines_print_scores_as_printf(void **state)
     }
 }
 
+/* Siblings on their own threads answer like their searcher does alone. */
+static const char *const sib_queries[] = {"apple", "banana cherry", "cherry OR date",
+                                          "\"banana cherry\"", "banana AND NOT apple"};
+enum { SIB_Q = 5, SIB_ROUNDS = 200, SIB_THREADS = 3 };
+
+typedef struct {
+    sr_searcher *s;
+    double want[SIB_Q][3];
+    size_t want_n[SIB_Q];
+    int bad;
+} sib_thread;
+
+static void sib_answers(sr_searcher *s, sr_result *res, size_t q, double out[3], size_t *n)
+{
+    size_t col;
+    err_t err;
+    err_clear(&err);
+    sr_options o = sr_options_default();
+    *n = 0;
+    if (sr_search(s, sib_queries[q], strlen(sib_queries[q]), &o, res, &col, &err) != RC_OK)
+        return;
+    for (size_t i = 0; i < res->n_hits && i < 3; i++)
+        out[i] = res->hits[i].score * 1000 + res->hits[i].docid;
+    *n = res->n_hits;
+}
+
+static void *sib_main(void *p)
+{
+    sib_thread *t = p;
+    sr_result res;
+    sr_result_init(&res);
+    for (int r = 0; r < SIB_ROUNDS; r++)
+        for (size_t q = 0; q < SIB_Q; q++) {
+            double got[3] = {0};
+            size_t n;
+            sib_answers(t->s, &res, q, got, &n);
+            t->bad += n != t->want_n[q] || memcmp(got, t->want[q], sizeof got) != 0;
+        }
+    sr_result_free(&res);
+    return NULL;
+}
+
+static void siblings_search_alike_on_threads(void **state)
+{
+    (void)state;
+    err_t err;
+    err_clear(&err);
+    sr_searcher *s;
+    assert_int_equal(sr_open(dir, &s, &err), RC_OK);
+    sib_thread th[SIB_THREADS];
+    memset(th, 0, sizeof th);
+    sr_result res;
+    sr_result_init(&res);
+    for (size_t q = 0; q < SIB_Q; q++) {
+        sib_answers(s, &res, q, th[0].want[q], &th[0].want_n[q]);
+        assert_true(th[0].want_n[q] > 0);
+    }
+    sr_result_free(&res);
+    th[0].s = s;
+    for (int t = 1; t < SIB_THREADS; t++) {
+        memcpy(th[t].want, th[0].want, sizeof th[0].want);
+        memcpy(th[t].want_n, th[0].want_n, sizeof th[0].want_n);
+        assert_int_equal(sr_open_sibling(s, &th[t].s, &err), RC_OK);
+    }
+    pthread_t tid[SIB_THREADS];
+    for (int t = 0; t < SIB_THREADS; t++)
+        assert_int_equal(pthread_create(&tid[t], NULL, sib_main, &th[t]), 0);
+    for (int t = 0; t < SIB_THREADS; t++) {
+        pthread_join(tid[t], NULL);
+        assert_int_equal(th[t].bad, 0);
+    }
+    for (int t = SIB_THREADS - 1; t > 0; t--)
+        sr_close(th[t].s);
+    sr_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +268,7 @@ int main(void)
         cmocka_unit_test(topk_keeps_best_and_breaks_ties_by_docid),
         cmocka_unit_test(proximity_bonus_matches_hand_computation),
         cmocka_unit_test(trec_lines_print_scores_as_printf),
+        cmocka_unit_test(siblings_search_alike_on_threads),
     };
     return cmocka_run_group_tests_name("searcher", tests, setup, teardown);
 }
