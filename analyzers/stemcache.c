@@ -26,6 +26,7 @@ enum { SLOTS_MIN = 1024, SLOTS_MAX = 65536, WORD_MAX = 31 }; /* MAX = MIN * 4^3 
 
 typedef struct {
     uint64_t hash;          /* 0 = empty */
+    uint32_t stem_hash;     /* low half of XXH3_64bits(stem) */
     unsigned char wlen, slen;
     signed char lang;       /* stemmer table index */
     char word[WORD_MAX], stem[WORD_MAX];
@@ -78,8 +79,18 @@ static uint64_t key(int lang, uint64_t hash)
     return h ? h : 1;
 }
 
+void stemcache_prefetch(const an_stemcache *c, int lang, uint64_t hash)
+{
+    if (!c)
+        return;
+    /* A slot is 80 bytes: it may straddle two cache lines. */
+    const char *s = (const char *)&c->s[key(lang, hash) & (c->n - 1)];
+    mem_prefetch(s);
+    mem_prefetch(s + sizeof(slot) - 1);
+}
+
 const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
-                          size_t *out_len)
+                          size_t *out_len, uint32_t *out_hash)
 {
     if (!c || len > WORD_MAX)
         return NULL;
@@ -88,11 +99,12 @@ const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, 
     if (s->hash != h || s->lang != lang || s->wlen != len || memcmp(s->word, w, len))
         return NULL;
     *out_len = s->slen;
+    *out_hash = s->stem_hash;
     return s->stem;
 }
 
 void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
-                   const char *stem, size_t stem_len)
+                   const char *stem, size_t stem_len, uint32_t stem_hash)
 {
     if (!c || len > WORD_MAX || stem_len > WORD_MAX)
         return;
@@ -101,6 +113,7 @@ void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, uint64_
     uint64_t h = key(lang, hash);
     slot *s = &c->s[h & (c->n - 1)];
     s->hash = h;
+    s->stem_hash = stem_hash;
     s->lang = (signed char)lang;
     s->wlen = (unsigned char)len;
     s->slen = (unsigned char)stem_len;

@@ -35,7 +35,8 @@ strmap_slot *strmap_get(const strmap *m, const char *key, size_t len);
  * NULL on allocation failure. */
 strmap_slot *strmap_put(strmap *m, const char *key, size_t len, int *added);
 
-/* The hash strmap_put() computes for key. */
+/* The hash strmap_put() computes for key: the low half of XXH3_64bits(),
+ * so a caller that has that hash can pass it on. */
 uint32_t strmap_hash(const char *key, size_t len);
 /* strmap_put() with hash = strmap_hash(key, len) already known (taken from
  * another map's slot, say). */

@@ -67,7 +67,11 @@ static rc_t on_token(void *ctx, const an_token *t)
     if (t->stem_len == 0 || t->stem_len > IX_TERM_MAX)
         return RC_OK;
     int added;
-    strmap_slot *s = strmap_put(&dt->map, t->stem, t->stem_len, &added);
+    /* The analyzer mostly hashed the stem already (strmap_hash() is that
+     * hash's low half). */
+    strmap_slot *s = (t->flags & AN_TOK_HASHED)
+                         ? strmap_put_hashed(&dt->map, t->stem, t->stem_len, t->stem_hash, &added)
+                         : strmap_put(&dt->map, t->stem, t->stem_len, &added);
     if (!s)
         return RC_NOMEM;
     if (added) {
