@@ -50,26 +50,6 @@ void buf_reserve(buf_t *b, size_t n, rc_t *prc)
     b->cap = cap;
 }
 
-/* n more bytes fit with the zero padding after them: the hot appends
- * check this inline and call buf_reserve() only when short of room. */
-static int has_room(const buf_t *b, size_t n)
-{
-    return b->cap - b->len >= BUF_PAD && n <= b->cap - b->len - BUF_PAD;
-}
-
-void buf_append(buf_t *b, const void *data, size_t n, rc_t *prc)
-{
-    /* Output lines are built from many short appends. */
-    if (!has_room(b, n) || *prc != RC_OK) {
-        buf_reserve(b, n, prc);
-        if (*prc != RC_OK)
-            return;
-    }
-    if (n)
-        memcpy(b->p + b->len, data, n);
-    b->len += n;
-}
-
 void buf_append_byte(buf_t *b, unsigned char c, rc_t *prc)
 {
     buf_reserve(b, 1, prc);

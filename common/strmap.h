@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "mem.h"
 #include "rc.h"
 
 typedef struct {
@@ -47,8 +48,19 @@ strmap_slot *strmap_put_hashed(strmap *m, const char *key, size_t len, uint32_t 
  * other keys) peek at it: that slot if it holds a key with this hash (most
  * likely the key itself; compare before trusting it), else NULL.  Both are
  * hints that change nothing, so a map that grew in between is no harm. */
-void strmap_prefetch(const strmap *m, uint32_t hash);
-const strmap_slot *strmap_peek(const strmap *m, uint32_t hash);
+static inline void strmap_prefetch(const strmap *m, uint32_t hash)
+{
+    if (m->cap)
+        mem_prefetch(&m->slots[hash & (m->cap - 1)]);
+}
+
+static inline const strmap_slot *strmap_peek(const strmap *m, uint32_t hash)
+{
+    if (!m->cap)
+        return NULL;
+    const strmap_slot *s = &m->slots[hash & (m->cap - 1)];
+    return s->key && s->hash == hash ? s : NULL;
+}
 
 /* Iteration: for (size_t i = 0; i < m->cap; i++) if (m->slots[i].key) ... */
 
