@@ -410,7 +410,7 @@ typedef struct {
  * scan_ascii() the slot is read a word later, and on English news that
  * load (5 MB of slots per analyzer, read at random) was the commonest
  * cache miss of indexing. */
-static rc_t fold_one(scan *sc, int32_t ustart, int32_t uend, buf_t *out, folded *f)
+static inline rc_t fold_one(scan *sc, int32_t ustart, int32_t uend, buf_t *out, folded *f)
 {
     an_analyzer *an = sc->an;
     rc_t rc = sc->ascii ? fold_ascii_word(sc->ascii + ustart, (size_t)(uend - ustart), out,
@@ -437,7 +437,7 @@ static rc_t fold_one(scan *sc, int32_t ustart, int32_t uend, buf_t *out, folded 
 }
 
 /* The rest of a word that fold_one() put in an->term: its token(s). */
-static rc_t finish_word(scan *sc, const folded *f)
+static inline rc_t finish_word(scan *sc, const folded *f)
 {
     an_analyzer *an = sc->an;
     int32_t ustart = f->ustart, uend = f->uend;
