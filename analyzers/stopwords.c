@@ -51,7 +51,16 @@ struct an_stopset {
     const char **word;  /* NULL = empty slot; points into the static lists */
     uint8_t *len;
     uint64_t *hash;     /* XXH3_64bits of word: most probes end on it, no memcmp */
+    /* One bit per value of a hash's top 12 bits, set for the stopwords: two
+     * thirds of the words of a text are not stopwords, and most of them are
+     * answered here without probing (~4% of them pass with 180 words). */
+    uint64_t filter[64];
 };
+
+static int filter_bit(const an_stopset *s, uint64_t hash)
+{
+    return (int)(s->filter[hash >> 58] >> (hash >> 52 & 63) & 1);
+}
 
 static const char *list_for(const char *lang)
 {
@@ -111,6 +120,7 @@ rc_t stop_open(const char *lang, an_stopset **out)
             s->word[i] = p;
             s->len[i] = (uint8_t)(q - p);
             s->hash[i] = h;
+            s->filter[h >> 58] |= 1ull << (h >> 52 & 63);
         }
         p = q;
     }
@@ -130,7 +140,7 @@ void stop_close(an_stopset *s)
 
 int stop_has(const an_stopset *s, const char *term, size_t len, uint64_t hash)
 {
-    if (!s || len > 255)
+    if (!s || len > 255 || !filter_bit(s, hash))
         return 0;
     return s->word[slot_of(s, term, len, hash)] != NULL;
 }
