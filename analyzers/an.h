@@ -71,6 +71,7 @@ enum {
     AN_TOK_STOP = 1,     /* a stopword: reported for positions/snippets, not indexed */
     AN_TOK_OVERLAY = 2,  /* an extra CJK bigram at the position of its word;
                             not counted in document length */
+    AN_TOK_HASHED = 4,   /* stem_hash is set */
 };
 
 typedef struct {
@@ -82,6 +83,10 @@ typedef struct {
     size_t start, end;  /* byte offsets of the word in the analyzed text */
     an_script script;
     unsigned flags;     /* AN_TOK_* */
+    uint32_t stem_hash; /* with AN_TOK_HASHED: the low half of XXH3_64bits(stem,
+                           stem_len), which the analyzer mostly has at hand (it
+                           hashes each word for its stem cache), so a caller
+                           keying a hash map by stems need not hash again */
 } an_token;
 
 /* Called once per token.  Everything in *tok is lent: valid only during the

@@ -32,6 +32,7 @@ struct an_analyzer {
     UChar *u16;
     int32_t u16_cap;
     buf_t term;
+    buf_t ahead;         /* the next word of an ASCII chunk, folded (scan_ascii) */
     an_stemcache *stems;
     lang_plan plan;      /* for plan_lang, the language of the last call */
     char plan_lang[16];
@@ -101,6 +102,7 @@ rc_t an_open(const an_config *cfg, an_analyzer **out, err_t *err)
         return err_set(err, RC_NOMEM, "out of memory opening the analyzer");
     an->cfg = cfg ? *cfg : an_config_default();
     buf_init(&an->term);
+    buf_init(&an->ahead);
     an->stems = stemcache_new();
     rc_t rc = an->stems ? seg_open(&an->seg, err)
                         : err_set(err, RC_NOMEM, "out of memory opening the analyzer");
@@ -134,6 +136,7 @@ void an_close(an_analyzer *an)
     mem_free(an->u16);
     stemcache_free(an->stems);
     buf_free(&an->term);
+    buf_free(&an->ahead);
     mem_free(an);
 }
 
@@ -207,17 +210,22 @@ static size_t byte_at(scan *sc, int32_t ui)
     return sc->chunk_off + sc->walk_b;
 }
 
-/* The stem of the folded word in an->term (hash: XXH3_64bits of it), lent
- * until the next word: from the cache, else from Snowball. */
-static rc_t stem_word(scan *sc, an_script script, uint64_t hash, const char **out,
-                      size_t *out_len)
+/* The stem of the folded word in an->term (hash: XXH3_64bits of it, 0 when
+ * there were no lookups to make), lent until the next word: from the cache,
+ * else from Snowball; with the low half of its own hash in t->stem_hash. */
+static rc_t stem_word(scan *sc, an_script script, uint64_t hash, an_token *t)
 {
     an_analyzer *an = sc->an;
     int idx = sc->plan->stem_idx[script];
-    *out = (const char *)an->term.p;
-    *out_len = an->term.len;
-    if (idx < 0 || idx >= N_STEM_SLOTS)
+    t->stem = (const char *)an->term.p;
+    t->stem_len = an->term.len;
+    if (idx < 0 || idx >= N_STEM_SLOTS) {
+        if (hash) {
+            t->stem_hash = (uint32_t)hash;
+            t->flags |= AN_TOK_HASHED;
+        }
         return RC_OK;
+    }
     an_stemmer *st = &an->stemmer[idx];
     if (!st->stem) {
         rc_t rc = stem_open(idx, st, sc->err);
@@ -226,13 +234,15 @@ static rc_t stem_word(scan *sc, an_script script, uint64_t hash, const char **ou
     }
     size_t n;
     const char *word = (const char *)an->term.p;
-    const char *s = stemcache_get(an->stems, idx, word, an->term.len, hash, &n);
+    const char *s = stemcache_get(an->stems, idx, word, an->term.len, hash, &n, &t->stem_hash);
     if (!s) {
         s = st->stem(st->ctx, word, an->term.len, &n);
-        stemcache_put(an->stems, idx, word, an->term.len, hash, s, n);
+        t->stem_hash = (uint32_t)XXH3_64bits(s, n);
+        stemcache_put(an->stems, idx, word, an->term.len, hash, s, n, t->stem_hash);
     }
-    *out = s;
-    *out_len = n;
+    t->stem = s;
+    t->stem_len = n;
+    t->flags |= AN_TOK_HASHED;
     return RC_OK;
 }
 
@@ -387,19 +397,56 @@ static rc_t han_overlays(scan *sc, int32_t ustart, int32_t uend, size_t start, s
     return RC_OK;
 }
 
-static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
+/* A word folded into a term buffer, with what finish_word() needs of it. */
+typedef struct {
+    int32_t ustart, uend;
+    an_script script;
+    int stop;
+    uint64_t hash;         /* XXH3_64bits of the folded word, 0 without lookups */
+} folded;
+
+/* Fold the word at [ustart, uend) into out, hash it once for the stopword
+ * set and the stem cache, and start loading its stem cache slot: in
+ * scan_ascii() the slot is read a word later, and on English news that
+ * load (5 MB of slots per analyzer, read at random) was the commonest
+ * cache miss of indexing. */
+static inline rc_t fold_one(scan *sc, int32_t ustart, int32_t uend, buf_t *out, folded *f)
 {
     an_analyzer *an = sc->an;
-    size_t start = byte_at(sc, ustart), end = byte_at(sc, uend);
-    an_script script;
-    rc_t rc = sc->ascii ? fold_ascii_word(sc->ascii + ustart, (size_t)(uend - ustart), &an->term,
-                                          &script, sc->err)
-                        : fold_word(an->fold, sc->u + ustart, uend - ustart, &an->term, &script,
+    rc_t rc = sc->ascii ? fold_ascii_word(sc->ascii + ustart, (size_t)(uend - ustart), out,
+                                          &f->script, sc->err)
+                        : fold_word(an->fold, sc->u + ustart, uend - ustart, out, &f->script,
                                     sc->err);
     if (rc != RC_OK)
         return rc;
+    f->ustart = ustart;
+    f->uend = uend;
+    f->stop = 0;
+    f->hash = 0;
+    if (out->len == 0 || out->len > AN_TERM_MAX)
+        return RC_OK;
+    const an_stopset *stop = sc->plan->stop[f->script];
+    int idx = sc->plan->stem_idx[f->script];
+    if (!stop && idx < 0)
+        return RC_OK;
+    f->hash = XXH3_64bits(out->p, out->len);
+    f->stop = stop_has(stop, (const char *)out->p, out->len, f->hash);
+    if (!f->stop && idx >= 0)
+        stemcache_prefetch(an->stems, idx, f->hash);
+    return RC_OK;
+}
+
+/* The rest of a word that fold_one() put in an->term: its token(s). */
+static inline rc_t finish_word(scan *sc, const folded *f)
+{
+    an_analyzer *an = sc->an;
+    int32_t ustart = f->ustart, uend = f->uend;
+    an_script script = f->script;
+    size_t start = byte_at(sc, ustart), end = byte_at(sc, uend);
+    rc_t rc;
     int han = script == AN_SCRIPT_HAN;
-    if (!han || (sc->run.active && sc->run.uend != ustart)) {
+    /* run_end() changes nothing when no run is active (ASCII text). */
+    if (sc->run.active && (!han || sc->run.uend != ustart)) {
         if ((rc = run_end(sc)) != RC_OK)
             return rc;
     }
@@ -415,10 +462,7 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
     an_token t = {.term = (const char *)an->term.p, .term_len = an->term.len, .pos = *sc->pos,
                   .start = start, .end = end, .script = script};
     (*sc->pos)++;
-    /* One hash of the word for the stopword set and the stem cache. */
-    int lookups = sc->plan->stop[script] || sc->plan->stem_idx[script] >= 0;
-    uint64_t hash = lookups ? XXH3_64bits(t.term, t.term_len) : 0;
-    if (stop_has(sc->plan->stop[script], t.term, t.term_len, hash)) {
+    if (f->stop) {
         t.flags = AN_TOK_STOP;
         t.stem = t.term;
         t.stem_len = t.term_len;
@@ -426,13 +470,20 @@ static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
             return rc;
         return sc->emit(sc->ctx, &t);
     }
-    if ((rc = stem_word(sc, script, hash, &t.stem, &t.stem_len)) != RC_OK)
+    if ((rc = stem_word(sc, script, f->hash, &t)) != RC_OK)
         return rc;
     if ((rc = sc->emit(sc->ctx, &t)) != RC_OK)
         return rc;
     if (han && an->cfg.cjk_mode != AN_CJK_WORDS)
         return han_overlays(sc, ustart, uend, start, end, t.pos);
     return RC_OK;
+}
+
+static rc_t one_word(scan *sc, int32_t ustart, int32_t uend)
+{
+    folded f;
+    rc_t rc = fold_one(sc, ustart, uend, &sc->an->term, &f);
+    return rc == RC_OK ? finish_word(sc, &f) : rc;
 }
 
 /* ICU keeps "Super_Bowl_50" and "snake_case" as one word (the underscore is
@@ -488,16 +539,38 @@ static rc_t to_utf16(an_analyzer *an, const char *s, size_t n, int32_t *out_n, e
     return RC_OK;
 }
 
-/* Words of an ASCII chunk: ascii.c finds what ICU would (see there). */
+/* Words of an ASCII chunk: ascii.c finds what ICU would (see there).  Each
+ * word is folded (into an->ahead) before the one before it is finished, so
+ * that its stem cache slot loads meanwhile (fold_one()); a word with an
+ * underscore is split and done at once. */
 static rc_t scan_ascii(scan *sc, const char *s, size_t n)
 {
+    an_analyzer *an = sc->an;
     sc->ascii = s;
     size_t at = 0, start, end;
-    int underscore;
+    int underscore, pending = 0;
+    folded cur, next;
     rc_t rc = RC_OK;
-    while (rc == RC_OK && ascii_next(s, n, &at, &start, &end, &underscore))
-        rc = underscore ? split_word(sc, (int32_t)start, (int32_t)end)
-                        : one_word(sc, (int32_t)start, (int32_t)end);
+    while (rc == RC_OK) {
+        int more = ascii_next(s, n, &at, &start, &end, &underscore);
+        if (more && !underscore &&
+            (rc = fold_one(sc, (int32_t)start, (int32_t)end, &an->ahead, &next)) != RC_OK)
+            break;
+        if (pending && (rc = finish_word(sc, &cur)) != RC_OK)
+            break;
+        pending = 0;
+        if (!more)
+            break;
+        if (underscore) {
+            rc = split_word(sc, (int32_t)start, (int32_t)end);
+            continue;
+        }
+        buf_t t = an->term;
+        an->term = an->ahead;
+        an->ahead = t;
+        cur = next;
+        pending = 1;
+    }
     sc->ascii = NULL;
     return rc;
 }

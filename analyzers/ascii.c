@@ -24,7 +24,8 @@
 /* Classes as bits, so "letter, digit or underscore" is one test. */
 enum { C_OTHER = 0, C_L = 1, C_N = 2, C_U = 4, C_Q = 8, C_M = 16, C_JOIN = C_L | C_N | C_U };
 
-static const unsigned char cls[128] = {
+/* 256 entries, so no byte needs masking (the text is ASCII anyway). */
+static const unsigned char cls[256] = {
     ['A'] = C_L, ['B'] = C_L, ['C'] = C_L, ['D'] = C_L, ['E'] = C_L, ['F'] = C_L, ['G'] = C_L,
     ['H'] = C_L, ['I'] = C_L, ['J'] = C_L, ['K'] = C_L, ['L'] = C_L, ['M'] = C_L, ['N'] = C_L,
     ['O'] = C_L, ['P'] = C_L, ['Q'] = C_L, ['R'] = C_L, ['S'] = C_L, ['T'] = C_L, ['U'] = C_L,
@@ -44,7 +45,7 @@ int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *en
     const unsigned char *s = (const unsigned char *)text;
     size_t i = *at;
     for (;;) {
-        while (i < n && !(cls[s[i] & 0x7f] & C_JOIN))
+        while (i < n && !(cls[s[i]] & C_JOIN))
             i++;
         if (i >= n) {
             *at = n;
@@ -52,28 +53,30 @@ int ascii_next(const char *text, size_t n, size_t *at, size_t *start, size_t *en
         }
         /* A segment starts at a letter, digit or '_' and runs while a rule
          * joins the next character to it. */
+        /* seen: the classes met, all but the middle characters; the class
+         * before a middle character is that of s[i - 1].  (Tracking less
+         * per character: this loop runs for every byte of English text.) */
         size_t from = i;
-        int prev = cls[s[i] & 0x7f], word = prev != C_U, us = prev == C_U;
+        int seen = cls[s[i]];
         for (i++; i < n;) {
-            int c = cls[s[i] & 0x7f];
+            int c = cls[s[i]];
             if (c & C_JOIN) {
-                word |= c != C_U;
-                us |= c == C_U;
-                prev = c;
+                seen |= c;
                 i++;
                 continue;
             }
             /* WB6/7 and WB11/12: a middle character between two letters
              * or two digits. */
-            int after = i + 1 < n ? cls[s[i + 1] & 0x7f] : C_OTHER;
+            int prev = cls[s[i - 1]];
+            int after = i + 1 < n ? cls[s[i + 1]] : C_OTHER;
             if ((c == C_Q && prev == C_L && after == C_L) ||
                 ((c & (C_Q | C_M)) && prev == C_N && after == C_N)) {
-                prev = after;
                 i += 2;
                 continue;
             }
             break;
         }
+        int word = (seen & (C_L | C_N)) != 0, us = (seen & C_U) != 0;
         if (!word)
             continue; /* only underscores: split_word() would keep nothing */
         *start = from;

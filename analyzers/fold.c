@@ -136,6 +136,17 @@ static an_script fold_ascii(const UChar *u, int32_t n, buf_t *out, rc_t *prc)
     return letters ? AN_SCRIPT_LATIN : AN_SCRIPT_NUMBER;
 }
 
+/* Per byte: the folded byte, plus 0x100 when that is a letter, so that
+ * folding a byte and noting a letter are one lookup (fold_ascii_word()
+ * runs for every word of English text; it did two range checks a byte). */
+#define LOWER(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define FOLDED(c) (uint16_t)(LOWER(c) | (LOWER(c) >= 'a' && LOWER(c) <= 'z' ? 0x100 : 0))
+#define FOLDED4(c) FOLDED(c), FOLDED(c + 1), FOLDED(c + 2), FOLDED(c + 3)
+#define FOLDED16(c) FOLDED4(c), FOLDED4(c + 4), FOLDED4(c + 8), FOLDED4(c + 12)
+#define FOLDED64(c) FOLDED16(c), FOLDED16(c + 16), FOLDED16(c + 32), FOLDED16(c + 48)
+static const uint16_t ascii_folded[256] = {FOLDED64(0), FOLDED64(64), FOLDED64(128),
+                                           FOLDED64(192)};
+
 rc_t fold_ascii_word(const char *s, size_t n, buf_t *out, an_script *script, err_t *err)
 {
     /* Called for every word of English text: written in place, clearing
@@ -151,18 +162,18 @@ rc_t fold_ascii_word(const char *s, size_t n, buf_t *out, an_script *script, err
         old = 0;
     }
     unsigned char *d = out->p;
-    int letters = 0;
+    unsigned letters = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        letters |= c >= 'a' && c <= 'z';
-        d[i] = c;
+        unsigned e = ascii_folded[(unsigned char)s[i]];
+        letters |= e;
+        d[i] = (unsigned char)e;
     }
     if (old > n)
         memset(d + n, 0, old - n);
     out->len = n;
+    letters &= 0x100;
     *script = letters ? AN_SCRIPT_LATIN : AN_SCRIPT_NUMBER;
-    if (letters && n >= 3 && (n & 1))
+    if (letters && n >= 3 && (n & 1) && d[1] == '.')
         undot_acronym(out);
     return RC_OK;
 }

@@ -85,12 +85,17 @@ typedef struct an_stemcache an_stemcache;
 
 an_stemcache *stemcache_new(void);      /* NULL on allocation failure */
 void stemcache_free(an_stemcache *c);
-/* The cached stem of word (lent until the next put), or NULL.  hash is
- * XXH3_64bits(w, len), as for stop_has(). */
+/* Start loading the slot a word with this hash would use, for a caller
+ * that looks it up a little later (a hint; it changes nothing). */
+void stemcache_prefetch(const an_stemcache *c, int lang, uint64_t hash);
+/* The cached stem of word (lent until the next put), or NULL; *out_hash
+ * gets the stem_hash it was put with.  hash is XXH3_64bits(w, len), as for
+ * stop_has(). */
 const char *stemcache_get(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
-                          size_t *out_len);
+                          size_t *out_len, uint32_t *out_hash);
+/* stem_hash: the low half of XXH3_64bits(stem, stem_len) (an_token's). */
 void stemcache_put(an_stemcache *c, int lang, const char *w, size_t len, uint64_t hash,
-                   const char *stem, size_t stem_len);
+                   const char *stem, size_t stem_len, uint32_t stem_hash);
 /* End of interface */
 
 #endif

@@ -50,7 +50,17 @@ struct an_stopset {
     size_t mask;        /* slots - 1, slots a power of two */
     const char **word;  /* NULL = empty slot; points into the static lists */
     uint8_t *len;
+    uint64_t *hash;     /* XXH3_64bits of word: most probes end on it, no memcmp */
+    /* One bit per value of a hash's top 12 bits, set for the stopwords: two
+     * thirds of the words of a text are not stopwords, and most of them are
+     * answered here without probing (~4% of them pass with 180 words). */
+    uint64_t filter[64];
 };
+
+static int filter_bit(const an_stopset *s, uint64_t hash)
+{
+    return (int)(s->filter[hash >> 58] >> (hash >> 52 & 63) & 1);
+}
 
 static const char *list_for(const char *lang)
 {
@@ -68,7 +78,7 @@ static const char *list_for(const char *lang)
 static size_t slot_of(const an_stopset *s, const char *w, size_t len, uint64_t hash)
 {
     size_t i = (size_t)hash & s->mask;
-    while (s->word[i] && !(s->len[i] == len && !memcmp(s->word[i], w, len)))
+    while (s->word[i] && !(s->hash[i] == hash && s->len[i] == len && !memcmp(s->word[i], w, len)))
         i = (i + 1) & s->mask;
     return i;
 }
@@ -82,8 +92,10 @@ rc_t stop_open(const char *lang, an_stopset **out)
     size_t n = 1;
     for (const char *p = list; *p; p++)
         n += *p == ' ';
+    /* At most a quarter full: most words are not stopwords, and a miss
+     * probes until an empty slot. */
     size_t slots = 16;
-    while (slots < n * 2)
+    while (slots < n * 4)
         slots *= 2;
     an_stopset *s = mem_calloc(1, sizeof *s);
     if (!s)
@@ -91,7 +103,8 @@ rc_t stop_open(const char *lang, an_stopset **out)
     s->mask = slots - 1;
     s->word = mem_calloc(slots, sizeof *s->word);
     s->len = mem_calloc(slots, sizeof *s->len);
-    if (!s->word || !s->len) {
+    s->hash = mem_calloc(slots, sizeof *s->hash);
+    if (!s->word || !s->len || !s->hash) {
         stop_close(s);
         return RC_NOMEM;
     }
@@ -102,9 +115,12 @@ rc_t stop_open(const char *lang, an_stopset **out)
         while (*q && *q != ' ')
             q++;
         if (q > p) {
-            size_t i = slot_of(s, p, (size_t)(q - p), XXH3_64bits(p, (size_t)(q - p)));
+            uint64_t h = XXH3_64bits(p, (size_t)(q - p));
+            size_t i = slot_of(s, p, (size_t)(q - p), h);
             s->word[i] = p;
             s->len[i] = (uint8_t)(q - p);
+            s->hash[i] = h;
+            s->filter[h >> 58] |= 1ull << (h >> 52 & 63);
         }
         p = q;
     }
@@ -118,12 +134,13 @@ void stop_close(an_stopset *s)
         return;
     mem_free(s->word);
     mem_free(s->len);
+    mem_free(s->hash);
     mem_free(s);
 }
 
 int stop_has(const an_stopset *s, const char *term, size_t len, uint64_t hash)
 {
-    if (!s || len > 255)
+    if (!s || len > 255 || !filter_bit(s, hash))
         return 0;
     return s->word[slot_of(s, term, len, hash)] != NULL;
 }

@@ -50,26 +50,6 @@ void buf_reserve(buf_t *b, size_t n, rc_t *prc)
     b->cap = cap;
 }
 
-/* n more bytes fit with the zero padding after them: the hot appends
- * check this inline and call buf_reserve() only when short of room. */
-static int has_room(const buf_t *b, size_t n)
-{
-    return b->cap - b->len >= BUF_PAD && n <= b->cap - b->len - BUF_PAD;
-}
-
-void buf_append(buf_t *b, const void *data, size_t n, rc_t *prc)
-{
-    /* Output lines are built from many short appends. */
-    if (!has_room(b, n) || *prc != RC_OK) {
-        buf_reserve(b, n, prc);
-        if (*prc != RC_OK)
-            return;
-    }
-    if (n)
-        memcpy(b->p + b->len, data, n);
-    b->len += n;
-}
-
 void buf_append_byte(buf_t *b, unsigned char c, rc_t *prc)
 {
     buf_reserve(b, 1, prc);
@@ -81,23 +61,6 @@ void buf_append_byte(buf_t *b, unsigned char c, rc_t *prc)
 void buf_append_str(buf_t *b, const char *s, rc_t *prc)
 {
     buf_append(b, s, strlen(s), prc);
-}
-
-void buf_append_varint(buf_t *b, uint64_t v, rc_t *prc)
-{
-    /* The hottest append of indexing. */
-    if (!has_room(b, VARINT_MAX) || *prc != RC_OK) {
-        buf_reserve(b, VARINT_MAX, prc);
-        if (*prc != RC_OK)
-            return;
-    }
-    unsigned char *d = b->p + b->len;
-    while (v >= 0x80) {
-        *d++ = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    *d++ = (unsigned char)v;
-    b->len = (size_t)(d - b->p);
 }
 
 void buf_append_u32be(buf_t *b, uint32_t v, rc_t *prc)
@@ -130,17 +93,6 @@ const char *buf_cstr(buf_t *b)
     return (const char *)b->p;
 }
 
-size_t varint_put(unsigned char *dst, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        dst[n++] = (unsigned char)(v | 0x80);
-        v >>= 7;
-    }
-    dst[n++] = (unsigned char)v;
-    return n;
-}
-
 int varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *out)
 {
     const unsigned char *p = *pp;
@@ -161,15 +113,9 @@ int varint_get(const unsigned char **pp, const unsigned char *end, uint64_t *out
     return 0;
 }
 
-int varint_get32(const unsigned char **pp, const unsigned char *end, uint32_t *out)
+int varint_get32_long(const unsigned char **pp, const unsigned char *end, uint32_t *out)
 {
     const unsigned char *p = *pp;
-    /* Fast path: one byte, the common case for deltas and tfs. */
-    if (p < end && *p < 0x80) {
-        *out = *p;
-        *pp = p + 1;
-        return 1;
-    }
     uint64_t v;
     if (!varint_get(&p, end, &v) || v > UINT32_MAX)
         return 0;

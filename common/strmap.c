@@ -111,17 +111,3 @@ strmap_slot *strmap_put_hashed(strmap *m, const char *key, size_t len, uint32_t 
     *added = 1;
     return s;
 }
-
-void strmap_prefetch(const strmap *m, uint32_t hash)
-{
-    if (m->cap)
-        mem_prefetch(&m->slots[hash & (m->cap - 1)]);
-}
-
-const strmap_slot *strmap_peek(const strmap *m, uint32_t hash)
-{
-    if (!m->cap)
-        return NULL;
-    const strmap_slot *s = &m->slots[hash & (m->cap - 1)];
-    return s->key && s->hash == hash ? s : NULL;
-}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "mem.h"
 #include "rc.h"
 
 typedef struct {
@@ -35,7 +36,8 @@ strmap_slot *strmap_get(const strmap *m, const char *key, size_t len);
  * NULL on allocation failure. */
 strmap_slot *strmap_put(strmap *m, const char *key, size_t len, int *added);
 
-/* The hash strmap_put() computes for key. */
+/* The hash strmap_put() computes for key: the low half of XXH3_64bits(),
+ * so a caller that has that hash can pass it on. */
 uint32_t strmap_hash(const char *key, size_t len);
 /* strmap_put() with hash = strmap_hash(key, len) already known (taken from
  * another map's slot, say). */
@@ -46,8 +48,19 @@ strmap_slot *strmap_put_hashed(strmap *m, const char *key, size_t len, uint32_t 
  * other keys) peek at it: that slot if it holds a key with this hash (most
  * likely the key itself; compare before trusting it), else NULL.  Both are
  * hints that change nothing, so a map that grew in between is no harm. */
-void strmap_prefetch(const strmap *m, uint32_t hash);
-const strmap_slot *strmap_peek(const strmap *m, uint32_t hash);
+static inline void strmap_prefetch(const strmap *m, uint32_t hash)
+{
+    if (m->cap)
+        mem_prefetch(&m->slots[hash & (m->cap - 1)]);
+}
+
+static inline const strmap_slot *strmap_peek(const strmap *m, uint32_t hash)
+{
+    if (!m->cap)
+        return NULL;
+    const strmap_slot *s = &m->slots[hash & (m->cap - 1)];
+    return s->key && s->hash == hash ? s : NULL;
+}
 
 /* Iteration: for (size_t i = 0; i < m->cap; i++) if (m->slots[i].key) ... */
 

@@ -67,16 +67,24 @@ static rc_t on_token(void *ctx, const an_token *t)
     if (t->stem_len == 0 || t->stem_len > IX_TERM_MAX)
         return RC_OK;
     int added;
-    strmap_slot *s = strmap_put(&dt->map, t->stem, t->stem_len, &added);
+    /* The analyzer mostly hashed the stem already (strmap_hash() is that
+     * hash's low half). */
+    strmap_slot *s = (t->flags & AN_TOK_HASHED)
+                         ? strmap_put_hashed(&dt->map, t->stem, t->stem_len, t->stem_hash, &added)
+                         : strmap_put(&dt->map, t->stem, t->stem_len, &added);
     if (!s)
         return RC_NOMEM;
+    /* Capacities checked here: mem_grow() is a call, and this runs for
+     * every word. */
     if (added) {
-        if (!mem_grow((void **)&dt->terms, &dt->cap_terms, dt->n_terms + 1, sizeof *dt->terms))
+        if (dt->n_terms == dt->cap_terms &&
+            !mem_grow((void **)&dt->terms, &dt->cap_terms, dt->n_terms + 1, sizeof *dt->terms))
             return RC_NOMEM;
         dt->terms[dt->n_terms] = (dterm){s->key, s->len, 0, 0, s->hash};
         s->value = dt->n_terms++;
     }
-    if (!mem_grow((void **)&dt->toks, &dt->cap_toks, dt->n_toks + 1, sizeof *dt->toks))
+    if (dt->n_toks == dt->cap_toks &&
+        !mem_grow((void **)&dt->toks, &dt->cap_toks, dt->n_toks + 1, sizeof *dt->toks))
         return RC_NOMEM;
     dt->toks[dt->n_toks++] = (dtok){(uint32_t)s->value, t->pos};
     dt->terms[s->value].count++;

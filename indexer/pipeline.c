@@ -61,7 +61,7 @@ struct ix_pipeline {
     pthread_cond_t work, done;
 };
 
-enum { RING_PER_THREAD = 32, JOBS_PER_TAKE = 8, PIPELINE_MAX_BYTES = 64u << 20 };
+enum { RING_PER_THREAD = 32, JOBS_PER_TAKE = 16, PIPELINE_MAX_BYTES = 64u << 20 };
 
 /* The job's terms for the writer (see ix_job.terms): the entry of each term
  * is already in a batch entry's encoding, so merging appends it whole. */
@@ -157,7 +157,9 @@ static void *worker_main(void *arg)
             continue;
         }
         /* A few jobs at a time: one wake-up per document cost more than
-         * analyzing a short news item. */
+         * analyzing a short news item.  16 rather than 8: Reuters took
+         * ~2,950 context switches with 8 and 1,700-2,700 with 16, about
+         * 3% less wall time (interleaved medians of 13). */
         size_t first = p->next, n = p->tail - p->next;
         if (n > JOBS_PER_TAKE)
             n = JOBS_PER_TAKE;

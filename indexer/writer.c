@@ -383,9 +383,13 @@ static rc_t add_posting(ix_writer *w, uint32_t docid, const job_term *jt, err_t 
     bterm *b = &w->bterms[s->value];
     rc_t rc = RC_OK;
     size_t before = b->ent.cap;
-    buf_reserve(&b->ent, VARINT_MAX + jt->ent_len, &rc);
-    if (rc != RC_OK)
-        return err_set(err, rc, "out of memory buffering postings");
+    /* The room checked here first: buf_reserve() is a call, made for
+     * every posting of the batch (a tenth of the merge). */
+    if (b->ent.cap - b->ent.len < VARINT_MAX + jt->ent_len + BUF_PAD) {
+        buf_reserve(&b->ent, VARINT_MAX + jt->ent_len, &rc);
+        if (rc != RC_OK)
+            return err_set(err, rc, "out of memory buffering postings");
+    }
     unsigned char *d = b->ent.p + b->ent.len;
     d += varint_put(d, docid - b->last_docid);
     memcpy(d, jt->ent, jt->ent_len);
@@ -413,8 +417,8 @@ static rc_t add_postings(ix_writer *w, uint32_t docid, const buf_t *terms, err_t
         size_t n = 0;
         for (; p < end && n < TERM_WINDOW; n++) {
             job_term *jt = &win[n];
-            uint64_t len;
-            if (!varint_get(&p, end, &len) || len + 8 > (uint64_t)(end - p))
+            uint32_t len;
+            if (!varint_get32(&p, end, &len) || (uint64_t)len + 8 > (uint64_t)(end - p))
                 return err_set(err, RC_INTERNAL, "prepared terms are malformed");
             jt->term = (const char *)p;
             jt->len = (size_t)len;
