@@ -7,9 +7,10 @@
  * bytes); others are stemmed every time.  (It was 31 bytes each, word and
  * stem, in 80-byte slots.)
  *
- * Up to 65,536 slots (4 MB per analyzer, 5.2 MB with 80-byte slots): with 8,192, 15% of Reuters' 1.74 M
- * lookups missed and Snowball (~2,400 instructions a word) cost 660 M
- * instructions; with 65,536, 5% miss and 215 M (32,768 slots: 7%, 308 M).
+ * Up to 65,536 slots (4 MB per analyzer; 5.2 MB with the 80-byte slots):
+ * with 8,192, 15% of Reuters' 1.74 M lookups missed and Snowball (~2,400
+ * instructions a word) cost 660 M instructions; with 65,536, 5% miss and
+ * 215 M (32,768 slots: 7%, 308 M).
  * Russian's vocabulary is larger: on 1,500 ru_news documents misses went
  * from 451 k to 211 k and Snowball from 1.31 G to 0.62 G instructions.
  *
