@@ -456,12 +456,37 @@ static void write_buf(buf_t *b, FILE *f)
  * BATCH_PER_THREAD queries of a round (med's 30 then run on one thread,
  * where two were no faster; cran's 225 on two, 36 -> 24 ms). */
 enum { BATCH_ROUND = 256, BATCH_PER_THREAD = 64 };
+/* A round's answers are held until it ends: with a large --k, fewer
+ * queries make a round, so that it holds about BATCH_OUT_BYTES. */
+enum { BATCH_OUT_BYTES = 64 << 20 };
+
+/* Queries per round, and the queries a round needs per thread. */
+static void round_size(const options *o, FILE *in, size_t *round, size_t *per_thread)
+{
+    *round = BATCH_ROUND;
+    *per_thread = BATCH_PER_THREAD;
+    if (in == stdin) {   /* a program there may wait for each answer */
+        *round = 1;
+        return;
+    }
+    /* Roughly: a TREC or CSV line ~50 bytes, a JSON or text hit with its
+     * snippet ~1 KB. */
+    size_t per_hit = o->fmt == SR_FMT_TREC || o->fmt == SR_FMT_CSV ? 64 : 1024;
+    size_t k = o->count || o->so.histogram ? 1 : o->so.k + 1;
+    size_t fit = BATCH_OUT_BYTES / per_hit / k;
+    if (fit < *round) {
+        /* Such queries are long ones too: threads pay off sooner. */
+        *round = fit ? fit : 1;
+        *per_thread = *round * BATCH_PER_THREAD / BATCH_ROUND;
+        if (*per_thread < 1)
+            *per_thread = 1;
+    }
+}
 
 static int run_batch(sr_searcher *s, const options *o, FILE *in, int with_ids)
 {
-    /* A program at the other end of standard input may wait for each
-     * answer before it asks again. */
-    size_t round = in == stdin ? 1 : BATCH_ROUND;
+    size_t round, per_thread;
+    round_size(o, in, &round, &per_thread);
     size_t want = in == stdin ? 1 : o->threads;
     batch_item *items = mem_calloc(round, sizeof *items);
     batch_worker w[THREADS_MAX];
@@ -478,7 +503,7 @@ static int run_batch(sr_searcher *s, const options *o, FILE *in, int with_ids)
     while (!stop && (n = read_round(in, items, round, &lineno)) > 0) {
         /* More threads only once there is work for them; if one cannot be
          * had, the others answer its share. */
-        for (err_t err; n_workers < want && n_workers * BATCH_PER_THREAD < n; n_workers++) {
+        for (err_t err; n_workers < want && n_workers * per_thread < n; n_workers++) {
             if (sr_open_sibling(s, &w[n_workers].s, &err) != RC_OK) {
                 want = n_workers;
                 break;
@@ -486,7 +511,7 @@ static int run_batch(sr_searcher *s, const options *o, FILE *in, int with_ids)
             sr_result_init(&w[n_workers].res);
             ctx[n_workers] = &w[n_workers];
         }
-        size_t use = 1 + (n - 1) / BATCH_PER_THREAD;
+        size_t use = 1 + (n - 1) / per_thread;
         batch_job job = {o, items, with_ids};
         par_for(n, ctx, use < n_workers ? use : n_workers, run_item, &job);
         for (size_t i = 0; i < n; i++) {

@@ -72,6 +72,12 @@ done
 like "$(cat "$TMP/s1.trec.err")" "query m5: .*unclosed|query m5: " "a malformed query is reported by its qid"
 is "$(cut -d' ' -f1 "$TMP/s1.trec" | uniq | wc -l)" "$(grep -c . "$TMP/many.tsv")" \
    "every non-blank line is answered"
+# A large --k makes short rounds (their answers are held until the round ends).
+head -40 "$TMP/many.tsv" >"$TMP/few.tsv"
+"$SRCH" --threads 1 --k 100000 --format trec --db "$TMP/t1" --queries "$TMP/few.tsv" >"$TMP/k1" 2>/dev/null
+"$SRCH" --threads 3 --k 100000 --format trec --db "$TMP/t1" --queries "$TMP/few.tsv" >"$TMP/k3" 2>/dev/null
+cmp -s "$TMP/k1" "$TMP/k3"; ok $? "searcher --k 100000 on three threads, in rounds of ten: the output of one"
+[ "$(wc -l <"$TMP/k1")" -gt 10000 ]; ok $? "and those queries return thousands of hits"
 "$SRCH" --threads 2 --count --db "$TMP/t1" --queries "$TMP/many.tsv" >"$TMP/c2" 2>/dev/null
 "$SRCH" --threads 1 --count --db "$TMP/t1" --queries "$TMP/many.tsv" >"$TMP/c1" 2>/dev/null
 cmp -s "$TMP/c1" "$TMP/c2"; ok $? "searcher --count on two threads counts like one"
