@@ -37,10 +37,16 @@ void buf_reserve(buf_t *b, size_t n, rc_t *prc);
 /* buf_append() is inline, as are the varint functions below: output
  * lines are built from many short appends, and a block encoder appends
  * each posting's positions. */
+/* n more bytes fit with the zero padding after them: hot appends check
+ * this inline and call buf_reserve() only when short of room. */
+static inline int buf_has_room(const buf_t *b, size_t n)
+{
+    return b->cap - b->len >= BUF_PAD && n <= b->cap - b->len - BUF_PAD;
+}
+
 static inline void buf_append(buf_t *b, const void *data, size_t n, rc_t *prc)
 {
-    /* n more bytes fit with the zero padding after them, or reserve. */
-    if (b->cap - b->len < BUF_PAD || n > b->cap - b->len - BUF_PAD || *prc != RC_OK) {
+    if (!buf_has_room(b, n) || *prc != RC_OK) {
         buf_reserve(b, n, prc);
         if (*prc != RC_OK)
             return;
@@ -76,7 +82,7 @@ static inline size_t varint_put(unsigned char *dst, uint64_t v)
 
 static inline void buf_append_varint(buf_t *b, uint64_t v, rc_t *prc)
 {
-    if (b->cap - b->len < VARINT_MAX + BUF_PAD || *prc != RC_OK) {
+    if (!buf_has_room(b, VARINT_MAX) || *prc != RC_OK) {
         buf_reserve(b, VARINT_MAX, prc);
         if (*prc != RC_OK)
             return;

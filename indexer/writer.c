@@ -385,7 +385,7 @@ static rc_t add_posting(ix_writer *w, uint32_t docid, const job_term *jt, err_t 
     size_t before = b->ent.cap;
     /* The room checked here first: buf_reserve() is a call, made for
      * every posting of the batch (a tenth of the merge). */
-    if (b->ent.cap - b->ent.len < VARINT_MAX + jt->ent_len + BUF_PAD) {
+    if (!buf_has_room(&b->ent, VARINT_MAX + jt->ent_len)) {
         buf_reserve(&b->ent, VARINT_MAX + jt->ent_len, &rc);
         if (rc != RC_OK)
             return err_set(err, rc, "out of memory buffering postings");
