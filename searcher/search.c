@@ -43,17 +43,10 @@ void sr_result_free(sr_result *res)
     memset(res, 0, sizeof *res);
 }
 
-/* A searcher over the reader that open (ix_reader_open or
- * ix_reader_sibling) gives, with an analyzer configured as its index. */
-static rc_t open_over(sr_searcher **out, rc_t (*open)(void *arg, ix_reader **r, err_t *err),
-                      void *arg, err_t *err)
+/* The rest of opening s once its reader was asked for (rc: how that went):
+ * an analyzer configured as the index; on failure s is closed. */
+static rc_t open_rest(sr_searcher *s, rc_t rc, sr_searcher **out, err_t *err)
 {
-    *out = NULL;
-    sr_searcher *s = mem_calloc(1, sizeof *s);
-    if (!s)
-        return err_set(err, RC_NOMEM, "out of memory");
-    buf_init(&s->text);
-    rc_t rc = open(arg, &s->r, err);
     if (rc == RC_OK) {
         an_config cfg = ix_reader_analyzer_config(s->r);
         rc = an_open(&cfg, &s->an, err);
@@ -66,30 +59,27 @@ static rc_t open_over(sr_searcher **out, rc_t (*open)(void *arg, ix_reader **r, 
     return RC_OK;
 }
 
-static rc_t reader_open(void *dir, ix_reader **r, err_t *err)
-{
-    return ix_reader_open(dir, r, err);
-}
-
-static rc_t reader_sibling(void *of, ix_reader **r, err_t *err)
-{
-    return ix_reader_sibling(of, r, err);
-}
-
 rc_t sr_open(const char *dir, sr_searcher **out, err_t *err)
 {
-    return open_over(out, reader_open, (void *)dir, err);
+    *out = NULL;
+    sr_searcher *s = mem_calloc(1, sizeof *s);
+    if (!s)
+        return err_set(err, RC_NOMEM, "out of memory");
+    buf_init(&s->text);
+    return open_rest(s, ix_reader_open(dir, &s->r, err), out, err);
 }
 
 rc_t sr_open_sibling(sr_searcher *s, sr_searcher **out, err_t *err)
 {
-    rc_t rc = open_over(out, reader_sibling, s->r, err);
-    if (rc == RC_OK) {
-        /* Lookups in a glossary only read it. */
-        (*out)->gl = s->gl;
-        (*out)->gl_borrowed = s->gl != NULL;
-    }
-    return rc;
+    *out = NULL;
+    sr_searcher *c = mem_calloc(1, sizeof *c);
+    if (!c)
+        return err_set(err, RC_NOMEM, "out of memory");
+    buf_init(&c->text);
+    /* Lookups in a glossary only read it. */
+    c->gl = s->gl;
+    c->gl_borrowed = s->gl != NULL;
+    return open_rest(c, ix_reader_sibling(s->r, &c->r, err), out, err);
 }
 
 void sr_close(sr_searcher *s)
