@@ -487,7 +487,7 @@ static int run_batch(sr_searcher *s, const options *o, FILE *in, int with_ids)
 {
     size_t round, per_thread;
     round_size(o, in, &round, &per_thread);
-    size_t want = in == stdin ? 1 : o->threads;
+    size_t want = o->threads;   /* rounds of one (stdin) never add any */
     batch_item *items = mem_calloc(round, sizeof *items);
     batch_worker w[THREADS_MAX];
     void *ctx[THREADS_MAX];
